@@ -1,0 +1,173 @@
+/**
+ * Settings: the only reader of process.env. Every variable is validated at start-up and every bad one is
+ * reported at once. Secrets left unset in embedded mode are generated once and kept in DATA_DIR.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const booleanish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const ZEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).default('Tutorpulse <no-reply@tutorpulse.local>'),
+  ADMIN_EMAIL: z.email().default('admin@demo.tutorpulse.dev'),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, 'must look like whsec_<base64 of at least 18 bytes>')
+    .optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  RUN_WORKERS: booleanish.optional(),
+  DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
+  DEMO_SEED_SCALE: z.coerce.number().positive().max(10).default(0.03),
+  TRUST_PROXY: booleanish.default(false),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  adminEmail: string;
+  webhookSecret: string;
+  jwtSecret: string;
+  openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** embedded: PGlite + in-process queue/bus; scaled: Postgres and/or Redis. */
+  mode: 'embedded' | 'scaled';
+  /** Whether `npm start` also runs job workers and the scheduler in the API process. */
+  runWorkers: boolean;
+  demoSeed: 'auto' | 'off';
+  demoSeedScale: number;
+  trustProxy: boolean;
+  rateLimitPerMinute: number;
+  version: string;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses the environment into a typed config; throws ConfigError listing every bad variable. */
+export function loadConfig(env: Env = process.env, opts: { persistSecrets?: boolean } = {}): Config {
+  // Empty strings count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ZEnv.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const scaled = Boolean(e.DATABASE_URL || e.REDIS_URL);
+  const problems: string[] = [];
+  if (scaled && (!e.JWT_SECRET || !e.WEBHOOK_SECRET)) {
+    // Several processes must share these, so they cannot be generated per machine.
+    if (!e.JWT_SECRET) problems.push('JWT_SECRET: required when DATABASE_URL or REDIS_URL is set');
+    if (!e.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: required when DATABASE_URL or REDIS_URL is set');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const secrets =
+    e.JWT_SECRET && e.WEBHOOK_SECRET
+      ? { jwtSecret: e.JWT_SECRET, webhookSecret: e.WEBHOOK_SECRET }
+      : loadOrCreateSecrets(dataDir, opts.persistSecrets ?? true);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    adminEmail: e.ADMIN_EMAIL,
+    webhookSecret: e.WEBHOOK_SECRET ?? secrets.webhookSecret,
+    jwtSecret: e.JWT_SECRET ?? secrets.jwtSecret,
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
+    logLevel: e.LOG_LEVEL,
+    mode: scaled ? 'scaled' : 'embedded',
+    runWorkers: e.RUN_WORKERS ?? !e.REDIS_URL,
+    demoSeed: e.DEMO_SEED,
+    demoSeedScale: e.DEMO_SEED_SCALE,
+    trustProxy: e.TRUST_PROXY,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    version: readVersion(),
+  };
+}
+
+function generateSecrets() {
+  return {
+    jwtSecret: randomBytes(48).toString('base64url'),
+    webhookSecret: `whsec_${randomBytes(24).toString('base64')}`,
+  };
+}
+
+/** Embedded mode: secrets generated on first start and kept (0600) in DATA_DIR/secrets.json. */
+function loadOrCreateSecrets(dataDir: string, persist: boolean) {
+  if (!persist) return generateSecrets();
+  const file = path.join(dataDir, 'secrets.json');
+  if (existsSync(file)) {
+    const stored = z
+      .object({ jwtSecret: z.string().min(32), webhookSecret: z.string().startsWith('whsec_') })
+      .parse(JSON.parse(readFileSync(file, 'utf8')));
+    return stored;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = generateSecrets();
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secrets;
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Test-only flags (never read by business code): REQUIRE_SERVICES makes missing services an error. */
+export function readTestEnv(env: Env = process.env) {
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    requireServices: env.REQUIRE_SERVICES === '1' || env.REQUIRE_SERVICES === 'true',
+  };
+}
