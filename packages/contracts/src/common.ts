@@ -39,7 +39,12 @@ export const ZPagination = z.object({
 export const ZIdParams = z.object({ id: z.uuid() });
 
 export function ZPage<T extends z.ZodType>(item: T) {
-  return z.object({ data: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+  return z.object({
+    data: z.array(item),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  });
 }
 
 export const ZHealth = z
@@ -48,8 +53,18 @@ export const ZHealth = z
     version: z.string(),
     mode: z.enum(['embedded', 'scaled']),
     checks: z.object({
-      database: z.object({ ok: z.boolean(), kind: z.string(), latency_ms: z.number(), error: z.string().optional() }),
-      queue: z.object({ ok: z.boolean(), kind: z.string(), latency_ms: z.number(), error: z.string().optional() }),
+      database: z.object({
+        ok: z.boolean(),
+        kind: z.string(),
+        latency_ms: z.number(),
+        error: z.string().optional(),
+      }),
+      queue: z.object({
+        ok: z.boolean(),
+        kind: z.string(),
+        latency_ms: z.number(),
+        error: z.string().optional(),
+      }),
     }),
     uptime_s: z.number(),
   })

@@ -58,7 +58,11 @@ export const ZCreateUserRequest = z
 export type TCreateUserRequest = z.infer<typeof ZCreateUserRequest>;
 
 export const ZUpdateUserRequest = z
-  .strictObject({ role: ZRole.optional(), disabled: z.boolean().optional(), name: z.string().trim().min(1).max(200).optional() })
+  .strictObject({
+    role: ZRole.optional(),
+    disabled: z.boolean().optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
   .refine((v) => Object.keys(v).length > 0, { message: 'Nothing to update' })
   .meta({ id: 'UpdateUserRequest' });
 export type TUpdateUserRequest = z.infer<typeof ZUpdateUserRequest>;

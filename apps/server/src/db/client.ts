@@ -38,8 +38,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 pg.types.setTypeParser(1700, (v) => Number.parseFloat(v));
 
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; poolSize?: number }
-  | { kind: 'pglite'; dataDir: string | 'memory' };
+  { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir: string | 'memory' };
 
 export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.kind === 'postgres') return createPostgres(opts.url, opts.poolSize ?? 10);

@@ -15,4 +15,5 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string, code = 'NOT_FOUND') => new AppError(code, `${what} not found`, undefined, 404);
+export const notFound = (what: string, code = 'NOT_FOUND') =>
+  new AppError(code, `${what} not found`, undefined, 404);

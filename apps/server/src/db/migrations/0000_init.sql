@@ -28,6 +28,17 @@ CREATE TABLE "audit_log" (
 	"details" jsonb
 );
 --> statement-breakpoint
+CREATE TABLE "auth_sessions" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"user_id" uuid NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"revoked_at" timestamp with time zone,
+	"ip" text,
+	"user_agent" text
+);
+--> statement-breakpoint
 CREATE TABLE "login_attempts" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"email" text NOT NULL,
@@ -43,7 +54,6 @@ CREATE TABLE "users" (
 	"password_hash" text NOT NULL,
 	"role" text NOT NULL,
 	"disabled" boolean DEFAULT false NOT NULL,
-	"token_version" integer DEFAULT 0 NOT NULL,
 	"tutor_id" text,
 	"student_id" text,
 	"locked_until" timestamp with time zone,
@@ -155,6 +165,7 @@ CREATE TABLE "events" (
 );
 --> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "auth_sessions" ADD CONSTRAINT "auth_sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reschedules" ADD CONSTRAINT "reschedules_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reschedules" ADD CONSTRAINT "reschedules_tutor_id_tutors_id_fk" FOREIGN KEY ("tutor_id") REFERENCES "public"."tutors"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_tutor_id_tutors_id_fk" FOREIGN KEY ("tutor_id") REFERENCES "public"."tutors"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -165,6 +176,7 @@ ALTER TABLE "tutors" ADD CONSTRAINT "tutors_main_subject_id_subjects_id_fk" FORE
 CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "audit_log_actor_idx" ON "audit_log" USING btree ("actor_id","at");--> statement-breakpoint
 CREATE INDEX "audit_log_action_idx" ON "audit_log" USING btree ("action","at");--> statement-breakpoint
+CREATE INDEX "auth_sessions_user_idx" ON "auth_sessions" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "login_attempts_email_at_idx" ON "login_attempts" USING btree ("email","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "reschedules_session_idx" ON "reschedules" USING btree ("session_id");--> statement-breakpoint
 CREATE INDEX "reschedules_tutor_time_idx" ON "reschedules" USING btree ("tutor_id","original_time");--> statement-breakpoint

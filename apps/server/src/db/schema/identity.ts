@@ -6,7 +6,6 @@ import {
   check,
   index,
   inet,
-  integer,
   jsonb,
   pgTable,
   text,
@@ -27,8 +26,6 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     role: text('role', { enum: ROLES }).notNull(),
     disabled: boolean('disabled').notNull().default(false),
-    /** Bumped on logout-everywhere, disable and role change: older tokens stop working. */
-    tokenVersion: integer('token_version').notNull().default(0),
     /** The marketplace record this account is, for the tutor and student roles. */
     tutorId: text('tutor_id'),
     studentId: text('student_id'),
@@ -37,7 +34,30 @@ export const users = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [check('users_role_check', sql`${t.role} in ('admin','coach','operator','viewer','student','tutor')`)],
+  (t) => [
+    check('users_role_check', sql`${t.role} in ('admin','coach','operator','viewer','student','tutor')`),
+  ],
+);
+
+/**
+ * Server-side login sessions: a JWT names its session (`sid`), so logout, disabling a user, the 30-minute idle
+ * limit and the 12-hour absolute limit are enforced here rather than trusted to the token.
+ */
+export const authSessions = pgTable(
+  'auth_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('auth_sessions_user_idx').on(t.userId)],
 );
 
 export const loginAttempts = pgTable(
@@ -67,7 +87,9 @@ export const apiKeys = pgTable(
     expiresAt: ts('expires_at'),
     revokedAt: ts('revoked_at'),
   },
-  (t) => [check('api_keys_role_check', sql`${t.role} in ('admin','coach','operator','viewer','student','tutor')`)],
+  (t) => [
+    check('api_keys_role_check', sql`${t.role} in ('admin','coach','operator','viewer','student','tutor')`),
+  ],
 );
 
 export const auditLog = pgTable(

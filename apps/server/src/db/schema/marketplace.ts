@@ -111,7 +111,9 @@ export const sessions = pgTable(
     transcript: text('transcript'),
     studentBookedFollowup: boolean('student_booked_followup'),
     /** Processing state: the sessions table is the durable inbox of the pipeline. */
-    processingStatus: text('processing_status', { enum: SESSION_PROCESSING_STATES }).notNull().default('received'),
+    processingStatus: text('processing_status', { enum: SESSION_PROCESSING_STATES })
+      .notNull()
+      .default('received'),
     /** Hash of the canonical payload: a replay with the same content changes nothing. */
     contentHash: text('content_hash').notNull(),
     /** Bumped by each corrected re-send; job ids include it so a correction is processed again. */
@@ -127,7 +129,9 @@ export const sessions = pgTable(
     index('sessions_tutor_start_idx').on(t.tutorId, t.sessionStartTime.desc()),
     index('sessions_student_start_idx').on(t.studentId, t.sessionStartTime.desc()),
     index('sessions_start_idx').on(t.sessionStartTime),
-    index('sessions_first_idx').on(t.tutorId, t.sessionStartTime).where(sql`${t.isFirstSession}`),
+    index('sessions_first_idx')
+      .on(t.tutorId, t.sessionStartTime)
+      .where(sql`${t.isFirstSession}`),
     index('sessions_unprocessed_idx')
       .on(t.processingStatus, t.receivedAt)
       .where(sql`${t.processingStatus} in ('received','processing')`),

@@ -35,11 +35,25 @@ export type FailedJob = {
   failedAt: Date;
 };
 
-export type QueueCounts = { waiting: number; active: number; delayed: number; failed: number; completed: number };
+export type QueueCounts = {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  completed: number;
+};
 
 export type JobEvent =
   | { type: 'completed'; id: string; name: string; durationMs: number; attempt: number }
-  | { type: 'failed'; id: string; name: string; durationMs: number; attempt: number; error: string; final: boolean };
+  | {
+      type: 'failed';
+      id: string;
+      name: string;
+      durationMs: number;
+      attempt: number;
+      error: string;
+      final: boolean;
+    };
 
 export type AddResult = { id: string; added: boolean };
 
@@ -69,7 +83,9 @@ export interface JobQueue<R extends JobRegistry = JobRegistry> {
   ping(): Promise<void>;
   /** Listens to job completions and failures (metrics, tests). Returns an unsubscribe function. */
   onEvent(listener: (event: JobEvent) => void): () => void;
-  /** Resolves when nothing is waiting, active or delayed-and-due (tests, CLI, bench). */
+  /** Resolves when nothing is waiting, active or delayed-and-due (tests, CLI, bench). A job waiting out a retry
+   * backoff counts as active work; a job delayed into the future (or a cron's next run) does not. Rejects
+   * after `timeoutMs` (default 30 s). */
   whenIdle(opts?: { timeoutMs?: number }): Promise<void>;
   /** Stops workers after in-flight jobs finish, then releases connections. */
   close(): Promise<void>;

@@ -1,0 +1,273 @@
+/**
+ * buildApp(runtime): the one composition root of the HTTP API. No listen() here, so tests use `app.inject`.
+ * Security headers, rate limits, one error shape, OpenAPI from the same zod schemas that validate, and the
+ * built web app served from the same origin.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { accessControl } from './modules/identity/access.plugin';
+import { identityRoutes } from './modules/identity/identity.routes';
+import { AppError } from './platform/errors';
+import { eventsRoutes } from './platform/events/events.routes';
+import { healthRoutes } from './platform/http/health.routes';
+import type { Runtime } from './runtime';
+import { createServices, type Services } from './services';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_WEB_DIST = path.resolve(here, '../../web/dist');
+
+export type BuildAppOptions = {
+  /** Built web app to serve at `/` (defaults to apps/web/dist when it exists). `false` serves none. */
+  webDist?: string | false;
+  /** SSE heartbeat interval (tests shorten it). */
+  sseHeartbeatMs?: number;
+  loginRateLimitPerMinute?: number;
+};
+
+type ValidationIssue = { path: string; message: string };
+
+function validationDetails(err: FastifyError): ValidationIssue[] {
+  const where = err.validationContext ?? 'body';
+  return (err.validation ?? []).map((v) => {
+    const params = v.params as { keys?: string[] } | undefined;
+    const field = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    // Unknown fields: name them (zod reports them on the parent object).
+    if (v.keyword === 'unrecognized_keys' && params?.keys?.length) {
+      return { path: `${where}.${params.keys.join(',')}`, message: v.message ?? 'Unknown field' };
+    }
+    return { path: field ? `${where}.${field}` : where, message: v.message ?? 'Invalid value' };
+  });
+}
+
+export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: rt.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: rt.config.trustProxy,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{8,128}$/.test(incoming)
+        ? incoming
+        : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const services = createServices(rt);
+  app.decorate('services', services);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    rt.metrics.httpDuration.observe(
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+  // Personal data must not sit in shared caches.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (
+      req.url.startsWith('/api/') &&
+      !req.url.startsWith('/api/docs') &&
+      !reply.hasHeader('cache-control')
+    ) {
+      reply.header('cache-control', 'no-store');
+    }
+    return payload;
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const details = validationDetails(err);
+      return reply.code(400).send({
+        error: `Invalid request: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+        code: 'VALIDATION_FAILED',
+        details,
+      });
+    }
+    if (err instanceof AppError) {
+      if (err.code === 'ACCOUNT_LOCKED' || err.code === 'RATE_LIMITED') {
+        const retry = (err.details as { retry_after_s?: number } | undefined)?.retry_after_s;
+        if (retry) reply.header('retry-after', String(retry));
+      }
+      if (err.status >= 500) req.log.error({ err }, 'request failed');
+      return reply
+        .code(err.status)
+        .send({
+          error: err.message,
+          code: String(err.code),
+          ...(err.details !== undefined ? { details: err.details } : {}),
+        });
+    }
+    if (isResponseSerializationError(err)) {
+      req.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');
+      return reply.code(500).send({ error: 'Internal server error', code: 'INTERNAL' });
+    }
+    switch (err.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return reply.code(400).send({ error: `Malformed JSON body: ${err.message}`, code: 'INVALID_JSON' });
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply
+          .code(413)
+          .send({ error: `Body larger than ${BODY_LIMIT_BYTES} bytes`, code: 'PAYLOAD_TOO_LARGE' });
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply.code(415).send({ error: 'Send application/json', code: 'UNSUPPORTED_MEDIA_TYPE' });
+    }
+    if (err.statusCode === 429) {
+      return reply.code(429).send({ error: 'Too many requests, slow down', code: 'RATE_LIMITED' });
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ error: err.message, code: err.code ?? 'BAD_REQUEST' });
+    }
+    // Never leak internals (stack, SQL) on 5xx.
+    req.log.error({ err }, 'unhandled error');
+    return reply.code(500).send({ error: 'Internal server error', code: 'INTERNAL' });
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    // HSTS only means something over HTTPS; helmet sends it regardless, so leave it to the TLS terminator.
+    hsts: false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.protocol === 'https')
+      reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    return payload;
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: rt.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    allowList: (req) => !req.url.startsWith('/api/'),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+      code: 'RATE_LIMITED',
+    }),
+  });
+  await app.register(accessControl, { auth: services.auth, audit: services.audit });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tutorpulse API',
+        version: rt.config.version,
+        description:
+          'Tutoring-marketplace intelligence. Authenticate with the session cookie from `POST /api/auth/login` ' +
+          '(browser; send `x-csrf-token` on writes), `Authorization: Bearer <token>` or an API key ' +
+          '(`Authorization: Bearer tp_…` or `x-api-key`). Errors: `{error, code, details?}`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'tp_session' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes(rt));
+  await app.register(
+    identityRoutes({
+      auth: services.auth,
+      users: services.users,
+      apiKeys: services.apiKeys,
+      audit: services.audit,
+      loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 20,
+    }),
+  );
+  await app.register(
+    eventsRoutes({
+      events: services.events,
+      metrics: rt.metrics,
+      heartbeatMs: opts.sseHeartbeatMs ?? 15_000,
+    }),
+  );
+
+  const webDist =
+    opts.webDist ?? (existsSync(path.join(DEFAULT_WEB_DIST, 'index.html')) ? DEFAULT_WEB_DIST : false);
+  if (webDist) {
+    // Files are looked up at request time (a rebuild adds bundles); a missing one falls to the handler below.
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: true,
+      index: ['index.html'],
+      cacheControl: false,
+      setHeaders: (reply, filePath) => {
+        // Hashed bundles never change; everything else (index.html, icons) is revalidated.
+        const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
+        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const isApi = req.url.startsWith('/api/') || req.url === '/api' || req.url.startsWith('/metrics');
+    const isAsset = req.url.startsWith('/assets/');
+    if (!isApi && !isAsset && webDist && (req.method === 'GET' || req.method === 'HEAD')) {
+      // SPA fallback: client-side routes load index.html; it must never be cached stale.
+      reply.header('cache-control', 'no-cache');
+      return reply.sendFile('index.html', webDist);
+    }
+    return reply
+      .code(404)
+      .send({ error: `No route ${req.method} ${req.url.split('?')[0]}`, code: 'NOT_FOUND' });
+  });
+
+  return app;
+}

@@ -1,0 +1,176 @@
+/**
+ * The `tutorpulse` command line: `seed` (demo data with planted ground truth) and `migrate`. It opens the
+ * same database the server uses (PGlite in DATA_DIR/db, or DATABASE_URL), applies migrations, acts, prints a
+ * summary and closes. Bad options exit with code 2, failures with 1.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../config/env';
+import { createDatabase, type Database } from '../db/client';
+import { systemClock } from '../platform/clock';
+import { seedDemo } from './seed/seed';
+
+const EXIT_USAGE = 2;
+
+export type SeedCommandOptions = {
+  scale: number;
+  seed: number;
+  days: number;
+  truth?: string;
+  now?: Date;
+  accounts: boolean;
+  quiet: boolean;
+};
+
+/** Output sinks, swappable so tests can capture what the CLI prints. */
+export type CliIo = { out: (line: string) => void; err: (line: string) => void };
+const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+export function createProgram(io: CliIo = consoleIo): Command {
+  const program = new Command('tutorpulse')
+    .description('Tutorpulse command line')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    // Throw instead of exiting, so runCli decides the exit code (2 for usage errors).
+    .exitOverride();
+
+  program
+    .command('seed')
+    .description('Generate realistic demo data with planted tutor behaviours and write their ground truth')
+    .option(
+      '--scale <n>',
+      'size: about 3000×scale sessions a day, 600×scale tutors (0 < n ≤ 10)',
+      parseScale,
+      1,
+    )
+    .option('--seed <n>', 'random seed: the same seed gives the same data', parseSeed, 42)
+    .option('--days <n>', 'days of history ending now (1-365)', parseDays, 90)
+    .option('--truth <path>', 'where to write the ground truth JSON (default: DATA_DIR/ground-truth.json)')
+    .option('--now <iso>', 'end of the history (default: the current time)', parseNow)
+    .option('--no-accounts', 'do not create the demo login accounts')
+    .option('--quiet', 'no progress bar', false)
+    .action(async (opts: SeedCommandOptions) => {
+      await withDatabase(io, async (config, database) => {
+        const started = performance.now();
+        const truthPath = path.resolve(opts.truth ?? path.join(config.dataDir, 'ground-truth.json'));
+        const result = await seedDemo({
+          db: database.db,
+          scale: opts.scale,
+          seed: opts.seed,
+          days: opts.days,
+          // Whole minutes: the summary and the truth file read better, and nothing needs finer.
+          now: opts.now ?? new Date(Math.floor(systemClock.now().getTime() / 60_000) * 60_000),
+          truthPath,
+          withAccounts: opts.accounts,
+          quiet: opts.quiet,
+        });
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        const g = result.generated;
+        const i = result.inserted;
+        io.out(
+          `seeded ${database.kind} (scale ${opts.scale}, seed ${opts.seed}, ${opts.days} days) in ${seconds}s`,
+        );
+        io.out(
+          `  generated: ${g.subjects} subjects, ${g.tutors} tutors (${g.plantedTutors} with planted behaviours), ${g.students} students`,
+        );
+        io.out(
+          `             ${g.sessions} sessions (${g.firstSessions} first, ${g.reschedules} rescheduled, ${g.transcripts} with transcripts)`,
+        );
+        io.out(
+          `  inserted:  ${i.subjects} subjects, ${i.tutors} tutors, ${i.students} students, ${i.sessions} sessions, ${i.reschedules} reschedules, ${i.accounts} accounts`,
+        );
+        if (i.sessions === 0 && g.sessions > 0)
+          io.out('             (nothing new: this seed was already loaded)');
+        io.out(`  ground truth: ${truthPath}`);
+      });
+    });
+
+  program
+    .command('migrate')
+    .description('Apply database migrations')
+    .action(async () => {
+      await withDatabase(io, async (_config, database) => {
+        io.out(`migrations applied (${database.kind})`);
+      });
+    });
+
+  return program;
+}
+
+/** Parses argv (as in process.argv) and runs the command; resolves to the process exit code. */
+export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // Commander has already printed the message.
+      return EXIT_USAGE;
+    }
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return EXIT_USAGE;
+    }
+    io.err(`tutorpulse: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return 1;
+  }
+}
+
+async function withDatabase(
+  io: CliIo,
+  act: (config: Config, database: Database) => Promise<void>,
+): Promise<void> {
+  const config = loadConfig();
+  const database = await createDatabase(
+    config.databaseUrl
+      ? { kind: 'postgres', url: config.databaseUrl }
+      : // The same directory the server uses (runtime.ts), so `npm start` sees the seeded data.
+        { kind: 'pglite', dataDir: path.join(config.dataDir, 'db') },
+  );
+  try {
+    await database.migrate();
+    await act(config, database);
+  } finally {
+    await database.close().catch((err: unknown) => io.err(`closing the database failed: ${String(err)}`));
+  }
+}
+
+function parseScale(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 10) {
+    throw new InvalidArgumentError('must be a number greater than 0 and at most 10, e.g. 0.1');
+  }
+  return n;
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 4_294_967_295) {
+    throw new InvalidArgumentError('must be a whole number from 0 to 4294967295');
+  }
+  return n;
+}
+
+function parseDays(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 365)
+    throw new InvalidArgumentError('must be a whole number from 1 to 365');
+  return n;
+}
+
+function parseNow(value: string): Date {
+  // Require an explicit offset, as the webhook contract does: a bare local time is ambiguous.
+  const ms = /(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(ms))
+    throw new InvalidArgumentError('must be an ISO 8601 time with an offset, e.g. 2025-06-01T12:00:00Z');
+  return new Date(ms);
+}
+
+const isEntryPoint =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (isEntryPoint) {
+  process.exitCode = await runCli(process.argv);
+}

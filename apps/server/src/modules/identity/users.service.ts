@@ -1,0 +1,114 @@
+/** User administration (admin only): list, create, change role, disable. Every change is audited. */
+import { asc, count, eq } from 'drizzle-orm';
+import type { TCreateUserRequest, TUpdateUserRequest, TUser } from '@tutorpulse/contracts/identity';
+import type { Db } from '../../db/client';
+import { users } from '../../db/schema/index';
+import type { Clock } from '../../platform/clock';
+import { AppError } from '../../platform/errors';
+import type { AuditService } from './audit.service';
+import type { AuthService } from './auth.service';
+import { checkPasswordPolicy } from './password-policy';
+import { hashPassword } from './passwords';
+import { actorOf, type Principal, type RequestContext } from './principal';
+import { toUserDto } from './users.mapper';
+
+export function createUserService(deps: { db: Db; clock: Clock; audit: AuditService; auth: AuthService }) {
+  const { db, clock, audit, auth } = deps;
+
+  return {
+    async list(q: { limit: number; offset: number }) {
+      const [rows, [total]] = await Promise.all([
+        db.select().from(users).orderBy(asc(users.email)).limit(q.limit).offset(q.offset),
+        db.select({ n: count() }).from(users),
+      ]);
+      return { data: rows.map(toUserDto), total: total?.n ?? 0, limit: q.limit, offset: q.offset };
+    },
+
+    async create(input: TCreateUserRequest, by: Principal, ctx: RequestContext): Promise<TUser> {
+      const email = input.email.trim().toLowerCase();
+      const problem = checkPasswordPolicy(input.password, { email });
+      if (problem) {
+        throw new AppError('VALIDATION_FAILED', problem, [{ path: 'password', message: problem }]);
+      }
+      if (input.role === 'tutor' && !input.tutor_id) {
+        throw new AppError('VALIDATION_FAILED', 'A tutor account needs tutor_id', [
+          { path: 'tutor_id', message: 'Required for the tutor role' },
+        ]);
+      }
+      if (input.role === 'student' && !input.student_id) {
+        throw new AppError('VALIDATION_FAILED', 'A student account needs student_id', [
+          { path: 'student_id', message: 'Required for the student role' },
+        ]);
+      }
+      const passwordHash = await hashPassword(input.password);
+      const now = clock.now();
+      const [row] = await db
+        .insert(users)
+        .values({
+          email,
+          name: input.name,
+          role: input.role,
+          passwordHash,
+          tutorId: input.tutor_id ?? null,
+          studentId: input.student_id ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoNothing({ target: users.email })
+        .returning();
+      if (!row) throw new AppError('CONFLICT', 'A user with that email already exists');
+      await audit.record({
+        actor: actorOf(by),
+        action: 'user.create',
+        outcome: 'success',
+        target: { type: 'user', id: row.id },
+        details: { email, role: input.role },
+        ctx,
+      });
+      return toUserDto(row);
+    },
+
+    async update(id: string, patch: TUpdateUserRequest, by: Principal, ctx: RequestContext): Promise<TUser> {
+      const [before] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+      if (!before) throw new AppError('NOT_FOUND', 'User not found');
+      if (
+        by.kind === 'user' &&
+        by.id === id &&
+        (patch.disabled === true || (patch.role && patch.role !== 'admin'))
+      ) {
+        // An admin locking themselves out leaves nobody to undo it.
+        throw new AppError('UNPROCESSABLE', 'You cannot disable or demote your own account');
+      }
+      const [row] = await db
+        .update(users)
+        .set({
+          ...(patch.role !== undefined ? { role: patch.role } : {}),
+          ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          updatedAt: clock.now(),
+        })
+        .where(eq(users.id, id))
+        .returning();
+      if ((patch.disabled && !before.disabled) || (patch.role && patch.role !== before.role)) {
+        await auth.revokeAllSessions(id);
+      }
+      await audit.record({
+        actor: actorOf(by),
+        action: 'user.update',
+        outcome: 'success',
+        target: { type: 'user', id },
+        details: {
+          ...(patch.role !== undefined ? { role: { from: before.role, to: patch.role } } : {}),
+          ...(patch.disabled !== undefined
+            ? { disabled: { from: before.disabled, to: patch.disabled } }
+            : {}),
+          ...(patch.name !== undefined ? { name_changed: true } : {}),
+        },
+        ctx,
+      });
+      return toUserDto(row!);
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

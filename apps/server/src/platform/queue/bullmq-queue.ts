@@ -1,0 +1,446 @@
+/**
+ * BullMQ JobQueue adapter (scaled mode): one Redis-backed queue for every job name, consumed by any number of
+ * worker processes. BullMQ supplies retries with exponential backoff, priorities, delays, cron job
+ * schedulers and stalled-job recovery (a crashed worker's job is re-run: its defaults are kept on purpose).
+ *
+ * Three things BullMQ does not give as the port wants them, handled here:
+ * - De-duplication: adding an existing custom id returns that id exactly like a fresh add. Each add stores a
+ *   random token with the payload and reads it back, so `added` is true only for the add that won.
+ * - Custom ids: BullMQ rejects integer-looking ids and ids with ':' (bar its own `repeat:x:y` form). Ids are
+ *   encoded reversibly; callers only ever see their own ids.
+ * - Scheduled jobs: BullMQ names them `repeat:<scheduler>:<millis>`; they are shown as
+ *   `<scheduler>:<fire time ISO>`, the id the in-process adapter gives them.
+ */
+import { randomUUID } from 'node:crypto';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Clock } from '../clock';
+import type {
+  AddResult,
+  FailedJob,
+  JobContext,
+  JobEvent,
+  JobHandlers,
+  JobQueue,
+  JobRegistry,
+  QueueCounts,
+} from './port';
+import {
+  assertValidCron,
+  consoleQueueLogger,
+  createEventHub,
+  DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_FAILED_PAGE,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_KEEP_COMPLETED,
+  DEFAULT_PRIORITY,
+  describeError,
+  handlerFor,
+  parseStoredPayload,
+  preparePayload,
+  resolveJobOptions,
+  type QueueLogger,
+  type ResolvedJobOptions,
+} from './memory-queue';
+
+export type BullmqQueueOptions<R extends JobRegistry> = {
+  registry: R;
+  redisUrl: string;
+  queueName?: string;
+  /** Redis key prefix; tests use a unique one per run for isolation. */
+  prefix?: string;
+  defaultAttempts?: number;
+  defaultBackoffMs?: number;
+  /** Completed jobs kept in Redis (and so remembered for de-duplication). */
+  keepCompleted?: number;
+  /** Accepted for symmetry with the in-process adapter: BullMQ stamps its own times. */
+  clock?: Clock;
+  logger?: QueueLogger;
+};
+
+/** What is stored as BullMQ job data: the payload plus the token that tells this add from an earlier one. */
+type Envelope = { payload?: unknown; addToken: string };
+
+const FAILED_RETENTION_S = 14 * 24 * 3600;
+const PING_TIMEOUT_MS = 2_000;
+const IDLE_POLL_MS = 25;
+/** whenIdle looks for retries among this many earliest delayed jobs (retries come due soonest). */
+const IDLE_RETRY_SCAN = 200;
+/** A worker without a handler for a job (e.g. an older build during a rolling deploy) hands it back. */
+const NO_HANDLER_DELAY_MS = 30_000;
+
+export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOptions<R>): JobQueue<R> {
+  const { registry, redisUrl } = opts;
+  const queueName = opts.queueName ?? 'tutorpulse';
+  const prefix = opts.prefix ?? 'tp';
+  const logger = opts.logger ?? consoleQueueLogger;
+  const defaults = {
+    attempts: opts.defaultAttempts ?? DEFAULT_ATTEMPTS,
+    backoffMs: opts.defaultBackoffMs ?? DEFAULT_BACKOFF_MS,
+  };
+  resolveJobOptions({}, defaults); // fail fast on bad defaults
+  const keepCompleted = opts.keepCompleted ?? DEFAULT_KEEP_COMPLETED;
+  const events = createEventHub(logger);
+
+  // Connections are built here rather than passed as options: BullMQ's ESM build cannot load ioredis on its
+  // own (it needs `require`), and owning them lets ping() and close() reach them.
+  // Producer side: a command fails after a few reconnect attempts instead of hanging an API request (the
+  // sessions table is the durable inbox and the sweeper re-enqueues).
+  const queueConnection = new Redis(redisUrl, { maxRetriesPerRequest: 3, connectionName: `${prefix}:queue` });
+  queueConnection.on('error', (err) => logger.warn({ err }, 'job queue redis connection error'));
+  const queue = new Queue<Envelope>(queueName, { connection: queueConnection, prefix });
+  queue.on('error', (err) => logger.warn({ err }, 'job queue error'));
+
+  let worker: Worker<Envelope> | undefined;
+  let workerConnection: Redis | undefined;
+  let closing: Promise<void> | undefined;
+
+  const assertOpen = () => {
+    if (closing) throw new Error('job queue is closed');
+  };
+
+  function toBullOptions(id: string, o: ResolvedJobOptions): JobsOptions {
+    return {
+      jobId: encodeJobId(id),
+      // Always set: BullMQ runs priority-less (0) jobs before every prioritized one.
+      priority: o.priority,
+      attempts: o.attempts,
+      backoff: { type: 'exponential', delay: o.backoffMs },
+      ...(o.delayMs > 0 ? { delay: o.delayMs } : {}),
+      removeOnComplete: { count: keepCompleted },
+      removeOnFail: { age: FAILED_RETENTION_S },
+    };
+  }
+
+  /** True when the stored job carries this add's token; false when an existing job kept the id. */
+  async function isOurs(id: string, addToken: string): Promise<boolean> {
+    const stored = await queue.getJob(encodeJobId(id));
+    // Evicted between the add and this read: with completed jobs kept by the thousand, that is the job just
+    // added having already run, not an older one.
+    if (!stored) return true;
+    return readEnvelope(stored.data).addToken === addToken;
+  }
+
+  async function addPrepared(
+    entries: Array<{ name: string; stored: unknown; opts: ResolvedJobOptions }>,
+  ): Promise<AddResult[]> {
+    const batch = entries.map((e) => {
+      const id = e.opts.jobId ?? randomUUID();
+      const addToken = randomUUID();
+      const data: Envelope = { payload: e.stored, addToken };
+      return {
+        id,
+        custom: e.opts.jobId !== undefined,
+        addToken,
+        name: e.name,
+        data,
+        opts: toBullOptions(id, e.opts),
+      };
+    });
+    const first = batch[0];
+    if (batch.length === 1 && first) {
+      await queue.add(first.name, first.data, first.opts);
+    } else if (batch.length > 1) {
+      await queue.addBulk(batch.map(({ name, data, opts: o }) => ({ name, data, opts: o })));
+    }
+    // A fresh random id cannot collide; only caller-chosen ids need the read-back.
+    return Promise.all(
+      batch.map(async (b) => ({ id: b.id, added: !b.custom || (await isOurs(b.id, b.addToken)) })),
+    );
+  }
+
+  /**
+   * Reads BullMQ's lists in one MULTI: separate getter calls race with a job that moves from delayed to
+   * active between two of them, and can report idle while a retry is about to run. Relies on BullMQ's
+   * (long stable) layout: delayed scores are `dueMillis * 4096 + n` and the job hash counts attempts in `atm`.
+   */
+  async function isIdle(): Promise<boolean> {
+    const key = (type: string) => queue.toKey(type);
+    const dueScore = (Date.now() + 1) * 0x1000 - 1;
+    const snapshot = await queueConnection
+      .multi()
+      .llen(key('wait'))
+      .llen(key('paused'))
+      .llen(key('active'))
+      .zcard(key('prioritized'))
+      .zcount(key('delayed'), 0, dueScore)
+      .zrange(key('delayed'), 0, String(IDLE_RETRY_SCAN - 1))
+      .exec();
+    if (!snapshot) throw new Error('Redis aborted the whenIdle transaction');
+    const values = snapshot.map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    });
+    const busy = values.slice(0, 5).reduce((sum: number, v) => sum + Number(v), 0);
+    if (busy > 0) return false;
+    // A job waiting out its backoff is still in flight; a merely delayed one counts only once due. Its
+    // attempt count cannot go back to 0 after the snapshot, so reading it afterwards is safe.
+    const delayedIds = values[5] as string[];
+    if (delayedIds.length === 0) return true;
+    const pipeline = queueConnection.pipeline();
+    for (const id of delayedIds) pipeline.hget(key(id), 'atm');
+    const attempts = (await pipeline.exec()) ?? [];
+    return !attempts.some(([err, value]) => !err && Number(value ?? 0) > 0);
+  }
+
+  function toJobEvent(job: Job<Envelope>, failure?: Error): JobEvent {
+    const id = decodeJobId(job.id ?? '');
+    const attempt = job.attemptsMade;
+    const durationMs = Math.max(0, (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now()));
+    if (!failure) return { type: 'completed', id, name: job.name, durationMs, attempt };
+    // BullMQ stamps finishedOn only when it gives up (attempts spent or an UnrecoverableError).
+    const final = typeof job.finishedOn === 'number' || attempt >= (job.opts.attempts ?? 1);
+    return { type: 'failed', id, name: job.name, durationMs, attempt, error: describeError(failure), final };
+  }
+
+  const api: JobQueue<R> = {
+    kind: 'bullmq',
+
+    async add(name, payload, jobOpts) {
+      assertOpen();
+      const stored = preparePayload(registry, name, payload);
+      const [result] = await addPrepared([{ name, stored, opts: resolveJobOptions(jobOpts, defaults) }]);
+      if (!result) throw new Error('BullMQ returned no job for the add');
+      return result;
+    },
+
+    async addBulk(list) {
+      assertOpen();
+      // Validate everything first: a bad entry adds nothing.
+      const prepared = list.map((j) => ({
+        name: j.name,
+        stored: preparePayload(registry, j.name, j.payload),
+        opts: resolveJobOptions(j.opts, defaults),
+      }));
+      return addPrepared(prepared);
+    },
+
+    async work(handlers, workOpts) {
+      assertOpen();
+      if (worker) throw new Error('work() was already called on this queue');
+      const concurrency = workOpts?.concurrency ?? DEFAULT_CONCURRENCY;
+      if (!Number.isInteger(concurrency) || concurrency < 1) {
+        throw new Error(`concurrency must be an integer >= 1, got ${String(concurrency)}`);
+      }
+      const byName = handlers as JobHandlers<JobRegistry>;
+      // BullMQ requires maxRetriesPerRequest null on worker connections (blocking commands must not time out).
+      workerConnection = new Redis(redisUrl, {
+        maxRetriesPerRequest: null,
+        connectionName: `${prefix}:worker`,
+      });
+      workerConnection.on('error', (err) => logger.warn({ err }, 'job worker redis connection error'));
+      const w = new Worker<Envelope>(
+        queueName,
+        async (job, token) => {
+          const handler = handlerFor(byName, job.name);
+          if (!handler) {
+            await job.moveToDelayed(Date.now() + NO_HANDLER_DELAY_MS, token);
+            throw new DelayedError();
+          }
+          const parsed = parseStoredPayload(registry, job.name, readEnvelope(job.data).payload);
+          // A payload that no longer parses fails the same way on every attempt: no point retrying it.
+          if (!parsed.ok) throw new UnrecoverableError(parsed.error);
+          const ctx: JobContext = {
+            id: decodeJobId(job.id ?? ''),
+            name: job.name,
+            attempt: job.attemptsMade + 1,
+            attemptsMax: job.opts.attempts ?? 1,
+          };
+          await handler(parsed.value, ctx);
+        },
+        { connection: workerConnection, prefix, concurrency },
+      );
+      w.on('error', (err) => logger.error({ err }, 'job worker error'));
+      w.on('completed', (job) => events.emit(toJobEvent(job)));
+      w.on('failed', (job, err) => {
+        if (job) events.emit(toJobEvent(job, err));
+      });
+      worker = w;
+      await w.waitUntilReady();
+    },
+
+    async schedule(schedulerId, cron, name, payload, scheduleOpts) {
+      assertOpen();
+      const stored = preparePayload(registry, name, payload);
+      const tz = scheduleOpts?.tz ?? 'UTC';
+      assertValidCron(cron, tz);
+      const o = resolveJobOptions({}, defaults);
+      const data: Envelope = { payload: stored, addToken: `scheduler:${schedulerId}` };
+      await queue.upsertJobScheduler(
+        escapeId(schedulerId),
+        { pattern: cron, tz },
+        {
+          name,
+          data,
+          opts: {
+            priority: DEFAULT_PRIORITY,
+            attempts: o.attempts,
+            backoff: { type: 'exponential', delay: o.backoffMs },
+            removeOnComplete: { count: keepCompleted },
+            removeOnFail: { age: FAILED_RETENTION_S },
+          },
+        },
+      );
+    },
+
+    async unschedule(schedulerId) {
+      assertOpen();
+      await queue.removeJobScheduler(escapeId(schedulerId));
+    },
+
+    async listFailed(page) {
+      const limit = page?.limit ?? DEFAULT_FAILED_PAGE;
+      const offset = page?.offset ?? 0;
+      if (limit <= 0) return [];
+      const jobs = await queue.getFailed(offset, offset + limit - 1);
+      return jobs.map((job): FailedJob => ({
+        id: decodeJobId(job.id ?? ''),
+        name: job.name,
+        payload: readEnvelope(job.data).payload,
+        error: job.failedReason,
+        attempts: job.attemptsMade,
+        failedAt: new Date(job.finishedOn ?? job.timestamp),
+      }));
+    },
+
+    async retryFailed(id) {
+      assertOpen();
+      const job = await queue.getJob(encodeJobId(id));
+      if (!job || (await job.getState()) !== 'failed') return false;
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      return true;
+    },
+
+    async counts(): Promise<QueueCounts> {
+      const c = await queue.getJobCounts(
+        'waiting',
+        'prioritized',
+        'active',
+        'delayed',
+        'failed',
+        'completed',
+      );
+      return {
+        // BullMQ keeps prioritized jobs in their own set; to callers they are simply waiting.
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+        active: c.active ?? 0,
+        delayed: c.delayed ?? 0,
+        failed: c.failed ?? 0,
+        completed: c.completed ?? 0,
+      };
+    },
+
+    async ping() {
+      assertOpen();
+      await withTimeout(
+        queueConnection.ping(),
+        PING_TIMEOUT_MS,
+        `Redis did not answer PING within ${PING_TIMEOUT_MS} ms`,
+      );
+    },
+
+    onEvent(listener) {
+      return events.add(listener);
+    },
+
+    async whenIdle(idleOpts) {
+      const timeoutMs = idleOpts?.timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (await isIdle()) return;
+        if (Date.now() >= deadline) {
+          throw new Error(`job queue not idle after ${timeoutMs} ms: ${JSON.stringify(await api.counts())}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+      }
+    },
+
+    close() {
+      closing ??= (async () => {
+        // Worker first: its close() waits for in-flight jobs, which still need the connections.
+        await worker?.close().catch((err: unknown) => logger.error({ err }, 'closing job worker failed'));
+        await queue.close().catch((err: unknown) => logger.error({ err }, 'closing job queue failed'));
+        await Promise.all([quit(queueConnection), workerConnection && quit(workerConnection)]);
+        events.clear();
+      })();
+      return closing;
+    },
+  };
+  return api;
+}
+
+function readEnvelope(data: unknown): Envelope {
+  if (typeof data === 'object' && data !== null && 'addToken' in data) return data as Envelope;
+  // Not written by this adapter (e.g. added from a dashboard): treat the whole data as the payload.
+  return { payload: data, addToken: '' };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Job ids. BullMQ (Job.validateOptions) rejects a custom id when `${parseInt(id)}` === id, and when it contains
+// ':' unless it splits into exactly three parts. Escaping is reversible: '%' and ':' are percent-encoded and
+// an integer-looking id gets its first character encoded too. The one form with ':' is a scheduled fire,
+// `<scheduler>:<ISO time>`, mapped to BullMQ's own `repeat:<scheduler>:<millis>` so that adding it by hand
+// de-duplicates against the scheduler, as it does in the in-process adapter.
+
+const FIRE_ID = /^(.+):(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)$/;
+const SCHEDULER_JOB_ID = /^repeat:([^:]+):(\d+)$/;
+
+function escapeId(id: string): string {
+  return id.replace(/[%:]/g, (c) => (c === '%' ? '%25' : '%3A'));
+}
+
+function unescapeId(id: string): string {
+  return id.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+export function encodeJobId(id: string): string {
+  const fire = FIRE_ID.exec(id);
+  if (fire) {
+    const [, schedulerId = '', iso = ''] = fire;
+    const millis = Date.parse(iso);
+    // Only canonical times map back to the same text (2025-02-30 would not).
+    if (Number.isFinite(millis) && new Date(millis).toISOString() === iso) {
+      return `repeat:${escapeId(schedulerId)}:${millis}`;
+    }
+  }
+  const escaped = escapeId(id);
+  if (`${parseInt(escaped, 10)}` !== escaped) return escaped;
+  const first = escaped.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0');
+  return `%${first}${escaped.slice(1)}`;
+}
+
+export function decodeJobId(id: string): string {
+  const scheduled = SCHEDULER_JOB_ID.exec(id);
+  if (scheduled) {
+    const [, schedulerId = '', millis = '0'] = scheduled;
+    return `${unescapeId(schedulerId)}:${new Date(Number(millis)).toISOString()}`;
+  }
+  return unescapeId(id);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** QUIT when connected (lets pending replies arrive); otherwise disconnect, since QUIT would sit in the
+ * offline queue waiting for a Redis that may never come back. */
+async function quit(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

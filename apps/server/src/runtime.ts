@@ -1,0 +1,94 @@
+/**
+ * The runtime: adapters chosen from the config (embedded: PGlite + in-process queue and bus + .eml outbox;
+ * scaled: Postgres + BullMQ + Redis pub/sub + SMTP). One code path; only the adapters differ.
+ */
+import path from 'node:path';
+import type { Config } from './config/env';
+import { createDatabase, type Database } from './db/client';
+import { jobRegistry, type AppJobs } from './jobs';
+import { systemClock, type Clock } from './platform/clock';
+import { createMemoryBus } from './platform/events/memory-bus';
+import type { EventBus } from './platform/events/port';
+import { createRedisBus } from './platform/events/redis-bus';
+import { randomIds, type IdSource } from './platform/ids';
+import { createLogger, type Logger } from './platform/logger';
+import { createOutboxMailer } from './platform/mail/outbox-mailer';
+import type { Mailer } from './platform/mail/port';
+import { createSmtpMailer } from './platform/mail/smtp-mailer';
+import { createMetrics, type Metrics } from './platform/metrics';
+import { createBullmqQueue } from './platform/queue/bullmq-queue';
+import { createMemoryQueue } from './platform/queue/memory-queue';
+import type { JobQueue } from './platform/queue/port';
+
+export type Runtime = {
+  config: Config;
+  database: Database;
+  queue: JobQueue<AppJobs>;
+  bus: EventBus;
+  mailer: Mailer;
+  clock: Clock;
+  ids: IdSource;
+  logger: Logger;
+  metrics: Metrics;
+  close(): Promise<void>;
+};
+
+export type RuntimeOverrides = Partial<Omit<Runtime, 'config' | 'close'>> & { queuePrefix?: string };
+
+export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const database =
+    overrides.database ??
+    (await createDatabase(
+      config.databaseUrl
+        ? { kind: 'postgres', url: config.databaseUrl }
+        : { kind: 'pglite', dataDir: path.join(config.dataDir, 'db') },
+    ));
+  await database.migrate();
+  const queue =
+    overrides.queue ??
+    (config.redisUrl
+      ? createBullmqQueue({
+          registry: jobRegistry,
+          redisUrl: config.redisUrl,
+          clock,
+          logger,
+          prefix: overrides.queuePrefix ?? 'tp',
+        })
+      : createMemoryQueue({ registry: jobRegistry, clock, logger }));
+  const bus =
+    overrides.bus ??
+    (config.redisUrl
+      ? createRedisBus({
+          redisUrl: config.redisUrl,
+          onError: (err, context) => logger.warn({ err, context }, 'event bus'),
+        })
+      : createMemoryBus());
+  const mailer =
+    overrides.mailer ??
+    (config.smtpUrl
+      ? createSmtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom })
+      : createOutboxMailer({ dir: path.join(config.dataDir, 'outbox'), from: config.mailFrom, clock }));
+  const metrics = overrides.metrics ?? createMetrics();
+  metrics.observeQueue(queue);
+
+  return {
+    config,
+    database,
+    queue,
+    bus,
+    mailer,
+    clock,
+    ids: overrides.ids ?? randomIds,
+    logger,
+    metrics,
+    async close() {
+      // Queue first (lets in-flight jobs finish and write), then the connections they used.
+      await queue.close().catch((err: unknown) => logger.error({ err }, 'closing queue failed'));
+      await bus.close().catch((err: unknown) => logger.error({ err }, 'closing bus failed'));
+      await mailer.close().catch((err: unknown) => logger.error({ err }, 'closing mailer failed'));
+      await database.close().catch((err: unknown) => logger.error({ err }, 'closing database failed'));
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * Builds the real app for an integration test file: real database (see services.ts), real queue and bus
+ * adapters (memory, or BullMQ + Redis when REDIS_URL is set), the outbox mailer in a temp dir, a manual clock.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type BuildAppOptions } from '../../src/app';
+import { loadConfig } from '../../src/config/env';
+import { users } from '../../src/db/schema/index';
+import { hashPassword } from '../../src/modules/identity/passwords';
+import { createManualClock, type ManualClock } from '../../src/platform/clock';
+import { createMemoryBus } from '../../src/platform/events/memory-bus';
+import { createRedisBus } from '../../src/platform/events/redis-bus';
+import { createLogger } from '../../src/platform/logger';
+import { createRuntime, type Runtime } from '../../src/runtime';
+import { createTestDatabase, testEnv, uniqueSuffix, type TestDatabase } from './services';
+
+export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789-abcdefghijklmnop';
+export const TEST_WEBHOOK_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export type TestApp = {
+  app: FastifyInstance;
+  rt: Runtime;
+  clock: ManualClock;
+  dataDir: string;
+  db: TestDatabase;
+  close(): Promise<void>;
+};
+
+export async function createTestApp(
+  opts: BuildAppOptions & { env?: Record<string, string>; now?: string } = {},
+): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tp-test-'));
+  const db = await createTestDatabase();
+  const config = loadConfig(
+    {
+      DATA_DIR: dataDir,
+      JWT_SECRET: TEST_JWT_SECRET,
+      WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      LOG_LEVEL: 'silent',
+      ...(testEnv.databaseUrl ? { DATABASE_URL: testEnv.databaseUrl } : {}),
+      ...(testEnv.redisUrl ? { REDIS_URL: testEnv.redisUrl } : {}),
+      ...opts.env,
+    },
+    { persistSecrets: false },
+  );
+  if (!testEnv.redisUrl && testEnv.requireServices)
+    throw new Error('REQUIRE_SERVICES=1 but REDIS_URL is not set');
+  const clock = createManualClock(opts.now ?? '2026-11-20T12:00:00Z');
+  const suffix = uniqueSuffix();
+  const rt = await createRuntime(config, {
+    database: db.database,
+    clock,
+    logger: createLogger({ level: 'silent' }),
+    queuePrefix: `tptest_${suffix}`,
+    bus: testEnv.redisUrl
+      ? createRedisBus({ redisUrl: testEnv.redisUrl, channel: `tptest:${suffix}` })
+      : createMemoryBus(),
+  });
+  const app = await buildApp(rt, { webDist: false, ...opts });
+  await app.ready();
+  return {
+    app,
+    rt,
+    clock,
+    dataDir,
+    db,
+    async close() {
+      await app.close();
+      await rt.close(); // closes the database too
+      if (db.label === 'postgres') await db.drop().catch(() => {});
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Inserts a user directly (fast path for tests); returns its id. */
+export async function createUser(
+  t: TestApp,
+  u: {
+    email: string;
+    role: (typeof users.$inferInsert)['role'];
+    password?: string;
+    disabled?: boolean;
+    studentId?: string;
+    tutorId?: string;
+  },
+): Promise<string> {
+  const [row] = await t.rt.database.db
+    .insert(users)
+    .values({
+      email: u.email,
+      name: u.email.split('@')[0]!,
+      role: u.role,
+      passwordHash: await hashPassword(u.password ?? TEST_PASSWORD),
+      disabled: u.disabled ?? false,
+      studentId: u.studentId ?? null,
+      tutorId: u.tutorId ?? null,
+    })
+    .returning({ id: users.id });
+  return row!.id;
+}
+
+export type Session = { token: string; cookie: string; csrf: string; userId: string };
+
+export async function login(t: TestApp, email: string, password = TEST_PASSWORD): Promise<Session> {
+  const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`login ${email} failed: ${res.statusCode} ${res.body}`);
+  const body = res.json() as { token: string; csrf_token: string; user: { id: string } };
+  const setCookie = res.cookies.find((c) => c.name === 'tp_session');
+  return {
+    token: body.token,
+    cookie: `tp_session=${setCookie!.value}`,
+    csrf: body.csrf_token,
+    userId: body.user.id,
+  };
+}
+
+export const bearer = (s: Session) => ({ authorization: `Bearer ${s.token}` });

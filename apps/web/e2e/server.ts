@@ -1,0 +1,100 @@
+/**
+ * Starts the REAL server for browser tests: `npx tsx apps/server/src/main.ts` in embedded mode (PGlite in a
+ * fresh temporary DATA_DIR, no DATABASE_URL / REDIS_URL), on a free port, and waits for /api/health.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
+export const WEB_ROOT = path.resolve(import.meta.dirname, '..');
+
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The server serves apps/web/dist only if it exists when it starts, so build first when it is missing. */
+export function ensureWebBuild(): void {
+  if (existsSync(path.join(WEB_ROOT, 'dist', 'index.html')) && process.env.E2E_REBUILD !== '1') return;
+  console.log('[e2e] building the web app (apps/web/dist is missing)…');
+  execFileSync('npx', ['vite', 'build'], { cwd: WEB_ROOT, stdio: 'inherit' });
+}
+
+export type RunningServer = { baseUrl: string; stop: () => Promise<void>; output: () => string };
+
+export async function startServer({ timeoutMs = 90_000 } = {}): Promise<RunningServer> {
+  const port = await findFreePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tutorpulse-e2e-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DEMO_SEED_SCALE: '0.005',
+    LOG_LEVEL: 'warn',
+  };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+
+  const child: ChildProcess = spawn('npx', ['tsx', 'apps/server/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env,
+    // Own process group, so stopping it also stops the node process npx and tsx start underneath.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? -1));
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.pid && exited === null) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      const deadline = Date.now() + 10_000;
+      while (exited === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      if (exited === null) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited !== null) {
+      await stop();
+      throw new Error(`The server exited with code ${exited} before answering /api/health:\n${output}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.status === 200) return { baseUrl, stop, output: () => output };
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await stop();
+  throw new Error(`The server did not answer /api/health with 200 within ${timeoutMs / 1000} s:\n${output}`);
+}
