@@ -4,9 +4,24 @@
  */
 import { z } from 'zod';
 
+const ZSessionRef = z.object({ sessionId: z.uuid(), version: z.number().int().positive() });
+
 export const jobRegistry = {
-  /** Deletes login attempts, expired sessions and old events past their retention (daily). */
+  /** Deletes login attempts, expired sessions, old events and webhook deliveries past retention (daily). */
   'platform.housekeeping': z.object({}),
+  /** Re-enqueues sessions left unprocessed (lost queue, crashed worker): the sessions table is the inbox. */
+  'sessions.sweep': z.object({}),
+  /** Tier 1: rules → findings and flags, then the tutor's rescore; first sessions run at priority 1. */
+  'quality.tier1': ZSessionRef,
+  /** Tier 2: transcript / summary analysis (LLM or local analyzer). */
+  'quality.tier2': ZSessionRef,
+  /** Recomputes one tutor's scores and pattern flags (coalesced per tutor). */
+  'quality.rescore': z.object({ tutorId: z.string().min(1) }),
+  /** Tier 3: nightly trends, peer percentiles and churn risk for every tutor, for one analysis date. */
+  'quality.tier3': z.object({ date: z.iso.date().optional() }),
+  /** Sends one email recorded in email_reports (idempotent by report id). */
+  'quality.email': z.object({ reportId: z.uuid() }),
 } satisfies Record<string, z.ZodType>;
 
 export type AppJobs = typeof jobRegistry;
+export type JobName = keyof AppJobs;

@@ -2,3 +2,4 @@
 export * from './identity';
 export * from './marketplace';
 export * from './platform';
+export * from './quality';

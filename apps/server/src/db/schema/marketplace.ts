@@ -165,3 +165,19 @@ export const reschedules = pgTable(
     index('reschedules_tutor_time_idx').on(t.tutorId, t.originalTime),
   ],
 );
+
+/**
+ * Standard Webhooks deliveries seen (by `webhook-id`), kept at least 7 days: a replayed delivery is answered
+ * from here and changes nothing.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    webhookId: text('webhook_id').primaryKey(),
+    sessionId: text('session_id').notNull(),
+    /** Outcome of the first delivery: created | updated | unchanged. */
+    outcome: text('outcome').notNull(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  (t) => [index('webhook_deliveries_received_idx').on(t.receivedAt)],
+);

@@ -1,0 +1,65 @@
+/**
+ * Every quality threshold and weight in one place, with seed 000's defaults. Rules and scoring take these as
+ * arguments (no I/O, no globals), so tests can run them with tables of cases and operators can tune them here.
+ */
+export const QUALITY_THRESHOLDS = {
+  /** Tutor joined more than this many minutes after the scheduled start: late (medium). */
+  lateMinutes: 5,
+  /** …and more than this: high severity. */
+  lateHighMinutes: 20,
+  /** Tutor left more than this many minutes before the scheduled end: early end (medium). */
+  earlyEndMinutes: 10,
+  /** …and more than this: high severity. */
+  earlyEndHighMinutes: 20,
+  /** A first session rated at or below this by the student is a poor first session. */
+  poorFirstSessionRating: 2,
+  /** A leave within this many minutes of the other party's counts as leaving together (not the tutor's doing). */
+  leaveToleranceMinutes: 2,
+
+  /** Tutor-initiated reschedules / sessions over the window (seed 002: 15 % over 30 days). */
+  highRescheduleRate: 0.15,
+  highRescheduleRateHigh: 0.25,
+  rescheduleWindowDays: 30,
+  /** Below this many sessions in the window a rate is not trusted enough to raise an aggregate flag. */
+  minSessionsForRate: 8,
+
+  /** Patterns over 30 days that turn single incidents into a coaching case. */
+  chronicNoShowRate: 0.05,
+  chronicNoShowMinCount: 2,
+  chronicLateRate: 0.2,
+  chronicLateMinCount: 3,
+  chronicEarlyEndRate: 0.15,
+  chronicEarlyEndMinCount: 3,
+  /** Poor first sessions over 90 days: rate among rated first sessions, and a minimum count. */
+  poorFirstSessionsRate: 0.3,
+  poorFirstSessionsMinCount: 2,
+  patternWindowDays: 30,
+  firstSessionWindowDays: 90,
+
+  /** Tier 2: a session analysed below this quality score raises a low-quality flag. */
+  lowQualityScore: 45,
+  /** Red flags of these kinds in a transcript are critical. */
+  criticalRedFlags: ['inappropriate_language', 'personal_contact', 'harassment'] as readonly string[],
+} as const;
+
+type Widen<T> = { readonly [K in keyof T]: T[K] extends number ? number : T[K] };
+export type QualityThresholds = Widen<typeof QUALITY_THRESHOLDS>;
+
+/** Score weights (sum to 1) and the shrinkage strength: a tutor counts as `priorSessions` average sessions. */
+export const SCORE_WEIGHTS = {
+  attendance: 0.35,
+  ratings: 0.3,
+  completion: 0.15,
+  reliability: 0.2,
+  /** Pseudo-sessions of population average blended into every tutor's rates (empirical-Bayes shrinkage). */
+  priorSessions: 20,
+  /** Pseudo-ratings of population average blended into every tutor's average rating. */
+  priorRatings: 10,
+  /** Rates at which a component reaches 0 (e.g. a 25 % no-show rate zeroes that part of attendance). */
+  noShowRateAtZero: 0.25,
+  lateRateAtZero: 0.6,
+  earlyEndRateAtZero: 0.5,
+  tutorRescheduleRateAtZero: 0.4,
+} as const;
+
+export type ScoreWeights = Widen<typeof SCORE_WEIGHTS>;
