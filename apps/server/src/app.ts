@@ -24,6 +24,13 @@ import {
 } from 'fastify-type-provider-zod';
 import { accessControl } from './modules/identity/access.plugin';
 import { identityRoutes } from './modules/identity/identity.routes';
+import { sessionsRoutes } from './modules/sessions/sessions.routes';
+import { flagsRoutes } from './modules/quality/flags.routes';
+import { interventionsRoutes } from './modules/quality/interventions.routes';
+import { reportsRoutes } from './modules/quality/reports.routes';
+import { analyticsRoutes } from './modules/quality/analytics.routes';
+import { sessionDetailRoutes } from './modules/quality/session-detail.routes';
+import { tutorsRoutes } from './modules/quality/tutors.routes';
 import { AppError } from './platform/errors';
 import { eventsRoutes } from './platform/events/events.routes';
 import { healthRoutes } from './platform/http/health.routes';
@@ -232,6 +239,15 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
       loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 20,
     }),
   );
+  await app.register(
+    sessionsRoutes({ sessions: services.sessions, webhookSecret: rt.config.webhookSecret, clock: rt.clock }),
+  );
+  await app.register(flagsRoutes({ flags: services.flags }));
+  await app.register(interventionsRoutes({ interventions: services.interventions }));
+  await app.register(reportsRoutes({ reports: services.reports }));
+  await app.register(tutorsRoutes({ tutors: services.tutors }));
+  await app.register(sessionDetailRoutes({ sessionDetail: services.sessionDetail }));
+  await app.register(analyticsRoutes({ analytics: services.analytics, tier3: services.tier3 }));
   await app.register(
     eventsRoutes({
       events: services.events,

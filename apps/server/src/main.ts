@@ -9,7 +9,9 @@ import { seedDemo } from './cli/seed/seed';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './cli/seed/demo-accounts';
 import { ConfigError, loadConfig } from './config/env';
 import { users } from './db/schema/index';
+import { backfillQuality } from './modules/quality/backfill';
 import { createRuntime, type Runtime } from './runtime';
+import type { Services } from './services';
 import { startWorkers } from './workers';
 
 async function seedOnFirstStart(rt: Runtime): Promise<boolean> {
@@ -28,8 +30,25 @@ async function seedOnFirstStart(rt: Runtime): Promise<boolean> {
     withAccounts: true,
     quiet: true,
   });
-  rt.logger.info({ ...result, seconds: Math.round((performance.now() - t0) / 100) / 10 }, 'demo data ready');
+  rt.logger.info({ ...result, seconds: Math.round((performance.now() - t0) / 100) / 10 }, 'demo data written');
   return true;
+}
+
+/** Seeded history goes through tier 1 in bulk, then tier 3 once, so the dashboards are full at first sight. */
+async function processSeededHistory(rt: Runtime, services: Services): Promise<void> {
+  const t0 = performance.now();
+  const backfill = await backfillQuality({
+    db: rt.database.db,
+    clock: rt.clock,
+    queue: rt.queue,
+    events: services.events,
+    scores: services.scores,
+  });
+  const tier3 = await services.tier3.run({});
+  rt.logger.info(
+    { backfill, tier3Tutors: tier3.tutors, seconds: Math.round((performance.now() - t0) / 100) / 10 },
+    'demo data processed',
+  );
 }
 
 async function main() {
@@ -46,6 +65,7 @@ async function main() {
   const rt = await createRuntime(config);
   const seeded = await seedOnFirstStart(rt);
   const app = await buildApp(rt);
+  if (seeded) await processSeededHistory(rt, app.services);
   if (config.runWorkers) await startWorkers(rt, app.services);
 
   let stopping = false;

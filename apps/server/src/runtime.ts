@@ -6,6 +6,9 @@ import path from 'node:path';
 import type { Config } from './config/env';
 import { createDatabase, type Database } from './db/client';
 import { jobRegistry, type AppJobs } from './jobs';
+import { createLocalAnalyzer } from './modules/quality/analysis/local-analyzer';
+import { createOpenAiProvider } from './platform/ai/openai-provider';
+import type { AiProvider } from './platform/ai/port';
 import { systemClock, type Clock } from './platform/clock';
 import { createMemoryBus } from './platform/events/memory-bus';
 import type { EventBus } from './platform/events/port';
@@ -30,6 +33,8 @@ export type Runtime = {
   ids: IdSource;
   logger: Logger;
   metrics: Metrics;
+  /** Tier 2 analysis: the OpenAI-compatible provider when OPENAI_API_KEY is set, else the local analyzer. */
+  ai: AiProvider;
   close(): Promise<void>;
 };
 
@@ -70,6 +75,15 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     (config.smtpUrl
       ? createSmtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom })
       : createOutboxMailer({ dir: path.join(config.dataDir, 'outbox'), from: config.mailFrom, clock }));
+  const ai =
+    overrides.ai ??
+    (config.openai.apiKey
+      ? createOpenAiProvider({
+          apiKey: config.openai.apiKey,
+          baseUrl: config.openai.baseUrl,
+          model: config.openai.model,
+        })
+      : createLocalAnalyzer());
   const metrics = overrides.metrics ?? createMetrics();
   metrics.observeQueue(queue);
 
@@ -83,6 +97,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     ids: overrides.ids ?? randomIds,
     logger,
     metrics,
+    ai,
     async close() {
       // Queue first (lets in-flight jobs finish and write), then the connections they used.
       await queue.close().catch((err: unknown) => logger.error({ err }, 'closing queue failed'));

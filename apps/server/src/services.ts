@@ -7,6 +7,15 @@ import { createAuditService } from './modules/identity/audit.service';
 import { createAuthService } from './modules/identity/auth.service';
 import { createTokenService } from './modules/identity/tokens';
 import { createUserService } from './modules/identity/users.service';
+import { createSessionService } from './modules/sessions/sessions.service';
+import { createFlagService } from './modules/quality/flags.service';
+import { createInterventionService } from './modules/quality/interventions.service';
+import { createReportService } from './modules/quality/reports.service';
+import { createScoreService } from './modules/quality/scores.service';
+import { createAnalyticsService } from './modules/quality/analytics.service';
+import { createSessionDetailService } from './modules/quality/session-detail.service';
+import { createTier3Service } from './modules/quality/tier3';
+import { createTutorService } from './modules/quality/tutors.service';
 import { createEventService } from './platform/events/events.service';
 import type { Runtime } from './runtime';
 
@@ -19,7 +28,47 @@ export function createServices(rt: Runtime) {
   const users = createUserService({ db, clock, audit, auth });
   const apiKeys = createApiKeyService({ db, clock, audit });
   const events = createEventService({ db, bus: rt.bus, clock });
-  return { audit, tokens, auth, users, apiKeys, events };
+  const sessions = createSessionService({ db, queue: rt.queue, events, audit, clock, logger: rt.logger });
+  const scores = createScoreService({ db, clock, events });
+  const interventions = createInterventionService({ db, clock, audit, events, scores });
+  const flags = createFlagService({ db, clock, audit, events, scores, sessions, interventions });
+  const reports = createReportService({
+    db,
+    queue: rt.queue,
+    mailer: rt.mailer,
+    clock,
+    config: {
+      adminEmail: rt.config.adminEmail,
+      mailFrom: rt.config.mailFrom,
+      // Links in mails need an absolute URL; the listen address is the best guess until a PUBLIC_URL setting exists.
+      dashboardUrl: `http://${rt.config.host === '0.0.0.0' ? 'localhost' : rt.config.host}:${rt.config.port}`,
+    },
+    users,
+    sessions,
+    scores,
+    logger: rt.logger,
+  });
+  const tier3 = createTier3Service({ db, clock, events, queue: rt.queue, scores, logger: rt.logger });
+  const tutors = createTutorService({ db, clock, scores, sessions, interventions, analytics: tier3 });
+  const analytics = createAnalyticsService({ db, clock });
+  const sessionDetail = createSessionDetailService({ db, sessions, scores });
+  return {
+    audit,
+    tokens,
+    auth,
+    users,
+    apiKeys,
+    events,
+    sessions,
+    scores,
+    interventions,
+    flags,
+    reports,
+    tier3,
+    tutors,
+    analytics,
+    sessionDetail,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -3,7 +3,12 @@
  * in scaled mode. Every handler is idempotent: jobs are delivered at least once.
  */
 import { and, isNotNull, lt, or } from 'drizzle-orm';
-import { authSessions, events, loginAttempts } from './db/schema/index';
+import { authSessions, events, loginAttempts, webhookDeliveries } from './db/schema/index';
+import { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './modules/sessions/sessions.jobs';
+import { createTier3Jobs } from './modules/quality/tier3';
+import { createLocalAnalyzer } from './modules/quality/analysis/local-analyzer';
+import { createTier1Handler } from './modules/quality/tier1';
+import { createTier2Handler, ROLLING_MEAN_POLICY } from './modules/quality/tier2';
 import type { Runtime } from './runtime';
 import type { Services } from './services';
 
@@ -11,6 +16,8 @@ export const RETENTION = {
   loginAttemptsDays: 7,
   endedSessionsDays: 7,
   eventsDays: 30,
+  /** Standard Webhooks asks for at least 7 days of remembered `webhook-id`s; one more day of margin. */
+  webhookDeliveriesDays: 8,
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -36,18 +43,64 @@ export async function runHousekeeping(rt: Runtime) {
     .delete(events)
     .where(lt(events.createdAt, ago(RETENTION.eventsDays)))
     .returning({ id: events.id });
-  return { loginAttempts: attempts.length, authSessions: sessions.length, events: oldEvents.length };
+  const deliveries = await db
+    .delete(webhookDeliveries)
+    .where(lt(webhookDeliveries.receivedAt, ago(RETENTION.webhookDeliveriesDays)))
+    .returning({ id: webhookDeliveries.webhookId });
+  return {
+    loginAttempts: attempts.length,
+    authSessions: sessions.length,
+    events: oldEvents.length,
+    webhookDeliveries: deliveries.length,
+  };
 }
 
-export async function startWorkers(rt: Runtime, _services: Services, opts: { concurrency?: number } = {}) {
+export async function startWorkers(rt: Runtime, services: Services, opts: { concurrency?: number } = {}) {
+  const sessionJobs = createSessionJobs({ sessions: services.sessions, logger: rt.logger });
+  const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
+  // A single weak transcript is noise; a tutor whose recent analyses average below the bar is a coaching
+  // case (critical red flags still flag on one session).
+  const tier2 = createTier2Handler({
+    db: rt.database.db,
+    clock: rt.clock,
+    events: services.events,
+    provider: rt.ai,
+    fallback: createLocalAnalyzer(),
+    sessions: services.sessions,
+    logger: rt.logger,
+    reports: services.reports,
+    lowQualityPolicy: ROLLING_MEAN_POLICY,
+  });
+  const tier1 = createTier1Handler({
+    db: rt.database.db,
+    clock: rt.clock,
+    queue: rt.queue,
+    events: services.events,
+    scores: services.scores,
+    logger: rt.logger,
+    sessions: services.sessions,
+    reports: services.reports,
+  });
   await rt.queue.work(
     {
       'platform.housekeeping': async () => {
         const removed = await runHousekeeping(rt);
         rt.logger.info({ removed }, 'housekeeping done');
       },
+      ...sessionJobs.handlers,
+      'quality.tier1': (payload) => tier1(payload),
+      'quality.tier2': (payload) => tier2(payload),
+      'quality.email': (payload, ctx) => services.reports.sendReport(payload.reportId, ctx),
+      ...tier3Jobs.handlers,
     },
     { concurrency: opts.concurrency ?? 4 },
   );
   await rt.queue.schedule('housekeeping-daily', '30 3 * * *', 'platform.housekeeping', {});
+  await rt.queue.schedule(SWEEP_SCHEDULER_ID, SWEEP_CRON, 'sessions.sweep', {});
+  // Tier 3 (trends, percentiles, churn risk), nightly at 02:00 UTC.
+  await tier3Jobs.schedule(rt.queue);
+  // Sessions whose jobs died with the previous process (embedded mode keeps its queue in memory).
+  await sessionJobs
+    .sweep()
+    .catch((err: unknown) => rt.logger.error({ err }, 'start-up session sweep failed'));
 }

@@ -1,6 +1,6 @@
 /** User administration (admin only): list, create, change role, disable. Every change is audited. */
-import { asc, count, eq } from 'drizzle-orm';
-import type { TCreateUserRequest, TUpdateUserRequest, TUser } from '@tutorpulse/contracts/identity';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import type { TCreateUserRequest, TRole, TUpdateUserRequest, TUser } from '@tutorpulse/contracts/identity';
 import type { Db } from '../../db/client';
 import { users } from '../../db/schema/index';
 import type { Clock } from '../../platform/clock';
@@ -22,6 +22,17 @@ export function createUserService(deps: { db: Db; clock: Clock; audit: AuditServ
         db.select({ n: count() }).from(users),
       ]);
       return { data: rows.map(toUserDto), total: total?.n ?? 0, limit: q.limit, offset: q.offset };
+    },
+
+    /** Emails of the enabled users holding any of these roles (e.g. coaches to alert), sorted. */
+    async listActiveEmails(roles: TRole[]): Promise<string[]> {
+      if (roles.length === 0) return [];
+      const rows = await db
+        .select({ email: users.email })
+        .from(users)
+        .where(and(inArray(users.role, roles), eq(users.disabled, false)))
+        .orderBy(asc(users.email));
+      return rows.map((r) => r.email);
     },
 
     async create(input: TCreateUserRequest, by: Principal, ctx: RequestContext): Promise<TUser> {

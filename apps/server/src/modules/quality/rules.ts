@@ -191,13 +191,26 @@ export type PatternCounts = {
 const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
 const rate = (n: number, d: number) => (d > 0 ? n / d : 0);
 
+/**
+ * Lower end of the 95 % Wilson score interval of k successes in n: the rate we are confident the tutor is
+ * at least at. Pattern flags need it above the threshold, so three reschedules in the first eight sessions
+ * of a month (a 37 % rate on paper) do not brand a tutor whose true rate is 8 %.
+ */
+export function wilsonLower(k: number, n: number, z = 1.96): number {
+  if (n <= 0) return 0;
+  const p = k / n;
+  const z2 = z * z;
+  return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+}
+const confidentlyAbove = (k: number, n: number, threshold: number) => n > 0 && wilsonLower(k, n) >= threshold;
+
 /** Pattern flags: which aggregate flags the tutor's windows call for now. */
 export function evaluatePatterns(c: PatternCounts, t: QualityThresholds = QUALITY_THRESHOLDS): FlagDecision[] {
   const out: FlagDecision[] = [];
   const enough = c.sessions30 >= t.minSessionsForRate;
 
   const reschedRate = rate(c.tutorReschedules30, c.sessions30);
-  if (enough && reschedRate > t.highRescheduleRate) {
+  if (enough && reschedRate > t.highRescheduleRate && confidentlyAbove(c.tutorReschedules30, c.sessions30, t.highRescheduleRate)) {
     out.push({
       type: 'high_reschedule_rate',
       severity: reschedRate > t.highRescheduleRateHigh ? 'high' : 'medium',
@@ -210,7 +223,7 @@ export function evaluatePatterns(c: PatternCounts, t: QualityThresholds = QUALIT
   }
 
   const noShowRate = rate(c.noShows30, c.sessions30);
-  if (enough && c.noShows30 >= t.chronicNoShowMinCount && noShowRate >= t.chronicNoShowRate) {
+  if (enough && c.noShows30 >= t.chronicNoShowMinCount && confidentlyAbove(c.noShows30, c.sessions30, t.chronicNoShowRate)) {
     out.push({
       type: 'chronic_no_show',
       severity: noShowRate >= 2 * t.chronicNoShowRate ? 'critical' : 'high',
@@ -223,7 +236,7 @@ export function evaluatePatterns(c: PatternCounts, t: QualityThresholds = QUALIT
   }
 
   const lateRate = rate(c.late30, c.joined30);
-  if (c.joined30 >= t.minSessionsForRate && c.late30 >= t.chronicLateMinCount && lateRate >= t.chronicLateRate) {
+  if (c.joined30 >= t.minSessionsForRate && c.late30 >= t.chronicLateMinCount && confidentlyAbove(c.late30, c.joined30, t.chronicLateRate)) {
     out.push({
       type: 'chronic_lateness',
       severity: lateRate >= 2 * t.chronicLateRate ? 'high' : 'medium',
@@ -238,7 +251,7 @@ export function evaluatePatterns(c: PatternCounts, t: QualityThresholds = QUALIT
   if (
     c.bothJoined30 >= t.minSessionsForRate &&
     c.earlyEnds30 >= t.chronicEarlyEndMinCount &&
-    earlyRate >= t.chronicEarlyEndRate
+    confidentlyAbove(c.earlyEnds30, c.bothJoined30, t.chronicEarlyEndRate)
   ) {
     out.push({
       type: 'chronic_early_end',
@@ -251,7 +264,7 @@ export function evaluatePatterns(c: PatternCounts, t: QualityThresholds = QUALIT
   }
 
   const poorRate = rate(c.poorFirst90, c.firstRated90);
-  if (c.poorFirst90 >= t.poorFirstSessionsMinCount && poorRate >= t.poorFirstSessionsRate) {
+  if (c.poorFirst90 >= t.poorFirstSessionsMinCount && confidentlyAbove(c.poorFirst90, c.firstRated90, t.poorFirstSessionsRate)) {
     out.push({
       type: 'repeated_poor_first_sessions',
       severity: 'high',

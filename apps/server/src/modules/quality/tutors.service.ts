@@ -1,0 +1,354 @@
+/**
+ * Tutor views for coaches: the tutors table (one SQL query: scores, open flags and the latest nightly analysis
+ * joined per tutor, filtered, sorted and paged in the database), tutor detail, the score with its windows, and
+ * the reschedule history (seed 002). Sessions come through the sessions module's service; interventions through
+ * the interventions service; the nightly analysis through tier 3.
+ */
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { TFlag, TReschedule, TSession, TTutorScore } from '@tutorpulse/contracts/quality';
+import type { TInterventionListItem } from '@tutorpulse/contracts/quality-flags';
+import type { TTutorAnalytics } from '@tutorpulse/contracts/quality-analytics';
+import type {
+  TScoreWindows,
+  TTutorDetail,
+  TTutorHistory,
+  TTutorHistoryQuery,
+  TTutorListItem,
+  TTutorPage,
+  TTutorProfile,
+  TTutorScoreResponse,
+  TTutorsQuery,
+} from '@tutorpulse/contracts/quality-tutors';
+import type { Db } from '../../db/client';
+import { flags, subjects, tutorSubjects, tutors } from '../../db/schema/index';
+import type { Clock } from '../../platform/clock';
+import { AppError } from '../../platform/errors';
+import { toFlagDto } from './flags.core';
+import { SEVERITY_RANK, type Severity } from './rules';
+import type { ScoreService } from './scores.service';
+import { QUALITY_THRESHOLDS } from './thresholds';
+
+const OPEN_STATUSES = ['open', 'in_progress'] as const;
+const CLOSED_STATUSES = ['resolved', 'dismissed'] as const;
+const RECENT_SESSIONS = 10;
+const PAST_FLAGS = 10;
+const HISTORY_DAYS = 90;
+const SEVERITY_BY_RANK: Severity[] = ['low', 'medium', 'high', 'critical'];
+
+/** What the tutor views need from other services (structural, so tests and adapters can stand in). */
+export type TutorSessionsPort = {
+  listRecentForTutor(tutorId: string, limit: number): Promise<TSession[]>;
+  rescheduleHistory(
+    tutorId: string,
+    opts: { days?: number; limit?: number; now?: Date },
+  ): Promise<TReschedule[]>;
+};
+export type TutorInterventionsPort = { listForTutor(tutorId: string): Promise<TInterventionListItem[]> };
+export type TutorAnalyticsPort = { latestForTutor(tutorId: string): Promise<TTutorAnalytics | null> };
+
+export const tutorNotFound = () => new AppError('TUTOR_NOT_FOUND', 'No tutor with that id', undefined, 404);
+
+const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+type ListRow = {
+  id: string;
+  name: string;
+  is_active: boolean;
+  main_subject_id: string | null;
+  main_subject_name: string | null;
+  overall_score: number | null;
+  attendance_score: number | null;
+  ratings_score: number | null;
+  completion_score: number | null;
+  reliability_score: number | null;
+  confidence: number | null;
+  total_sessions: number | null;
+  rating_trend: TTutorListItem['rating_trend'];
+  is_high_risk: boolean;
+  open_flags: number;
+  max_rank: number | null;
+  direction: TTutorListItem['direction'];
+  percentile_rank: number | null;
+  peer_group: string | null;
+  churn_risk_30d: number | null;
+  churn_risk_90d: number | null;
+  analysis_date: string | null;
+  total: number;
+};
+
+function toListItem(r: ListRow, windowDays: number): TTutorListItem {
+  const maxRank = num(r.max_rank);
+  return {
+    tutor_id: r.id,
+    name: r.name,
+    is_active: r.is_active,
+    main_subject: r.main_subject_id
+      ? { id: r.main_subject_id, name: r.main_subject_name ?? r.main_subject_id }
+      : null,
+    window_days: windowDays,
+    overall_score: num(r.overall_score),
+    breakdown:
+      r.attendance_score === null
+        ? null
+        : {
+            attendance: Number(r.attendance_score),
+            ratings: Number(r.ratings_score ?? 0),
+            completion: Number(r.completion_score ?? 0),
+            reliability: Number(r.reliability_score ?? 0),
+          },
+    confidence: num(r.confidence),
+    total_sessions: Number(r.total_sessions ?? 0),
+    open_flags: Number(r.open_flags),
+    max_open_severity: maxRank === null ? null : (SEVERITY_BY_RANK[maxRank] ?? null),
+    is_high_risk: r.is_high_risk,
+    rating_trend: r.rating_trend,
+    direction: r.direction,
+    percentile_rank: num(r.percentile_rank),
+    peer_group: r.peer_group,
+    churn_risk_30d: num(r.churn_risk_30d),
+    churn_risk_90d: num(r.churn_risk_90d),
+    analysis_date: r.analysis_date,
+  };
+}
+
+export function createTutorService(deps: {
+  db: Db;
+  clock: Clock;
+  scores: Pick<ScoreService, 'current' | 'history'>;
+  sessions: TutorSessionsPort;
+  interventions: TutorInterventionsPort;
+  analytics: TutorAnalyticsPort;
+}) {
+  const { db, clock, scores, sessions, interventions, analytics } = deps;
+
+  function filters(q: TTutorsQuery): SQL {
+    const where: SQL[] = [];
+    if (q.min_score !== undefined) where.push(sql`ts.overall_score >= ${q.min_score}`);
+    if (q.max_score !== undefined) where.push(sql`ts.overall_score <= ${q.max_score}`);
+    if (q.has_flags === true) where.push(sql`f.open_flags > 0`);
+    if (q.has_flags === false) where.push(sql`f.open_flags = 0`);
+    if (q.risk_status === 'high_risk') where.push(sql`coalesce(r30.is_high_risk, false)`);
+    if (q.risk_status === 'low_risk') where.push(sql`not coalesce(r30.is_high_risk, false)`);
+    if (q.subject) {
+      where.push(sql`(t.main_subject_id = ${q.subject}
+        or exists (select 1 from tutor_subjects x where x.tutor_id = t.id and x.subject_id = ${q.subject}))`);
+    }
+    if (q.search) {
+      const pattern = `%${escapeLike(q.search)}%`;
+      where.push(sql`(t.name ilike ${pattern} or t.id ilike ${pattern})`);
+    }
+    return where.length ? sql.join(where, sql` and `) : sql`true`;
+  }
+
+  function ordering(q: TTutorsQuery): SQL {
+    const defaultDesc = q.sort_by === 'session_count' || q.sort_by === 'risk';
+    const dir = (q.sort_order ?? (defaultDesc ? 'desc' : 'asc')) === 'desc' ? sql`desc` : sql`asc`;
+    switch (q.sort_by) {
+      case 'name':
+        return sql`lower(t.name) ${dir}, t.id asc`;
+      case 'session_count':
+        return sql`coalesce(ts.total_sessions, 0) ${dir}, t.id asc`;
+      case 'risk':
+        return sql`coalesce(r30.is_high_risk, false)::int ${dir}, coalesce(f.max_rank, -1) ${dir},
+          ta.churn_risk_30d ${dir} nulls last, t.id asc`;
+      case 'score':
+      default:
+        return sql`ts.overall_score ${dir} nulls last, t.id asc`;
+    }
+  }
+
+  async function assertTutor(id: string) {
+    const [row] = await db.select({ id: tutors.id }).from(tutors).where(eq(tutors.id, id)).limit(1);
+    if (!row) throw tutorNotFound();
+  }
+
+  async function loadProfile(id: string): Promise<TTutorProfile | null> {
+    const [row] = await db
+      .select({ t: tutors, subjectName: subjects.name })
+      .from(tutors)
+      .leftJoin(subjects, eq(subjects.id, tutors.mainSubjectId))
+      .where(eq(tutors.id, id))
+      .limit(1);
+    if (!row) return null;
+    const taught = await db
+      .select({ id: subjects.id, name: subjects.name })
+      .from(tutorSubjects)
+      .innerJoin(subjects, eq(subjects.id, tutorSubjects.subjectId))
+      .where(eq(tutorSubjects.tutorId, id))
+      .orderBy(subjects.name);
+    const t = row.t;
+    return {
+      tutor_id: t.id,
+      name: t.name,
+      email: t.email,
+      is_active: t.isActive,
+      main_subject: t.mainSubjectId
+        ? { id: t.mainSubjectId, name: row.subjectName ?? t.mainSubjectId }
+        : null,
+      subjects: taught,
+      hired_at: t.hiredAt?.toISOString() ?? null,
+      created_at: t.createdAt.toISOString(),
+    };
+  }
+
+  async function loadFlags(tutorId: string, name: string | null, which: 'open' | 'closed'): Promise<TFlag[]> {
+    const rows =
+      which === 'open'
+        ? await db
+            .select()
+            .from(flags)
+            .where(and(eq(flags.tutorId, tutorId), inArray(flags.status, [...OPEN_STATUSES])))
+            .orderBy(desc(flags.lastSeenAt))
+        : await db
+            .select()
+            .from(flags)
+            .where(and(eq(flags.tutorId, tutorId), inArray(flags.status, [...CLOSED_STATUSES])))
+            .orderBy(desc(sql`coalesce(${flags.resolvedAt}, ${flags.updatedAt})`))
+            .limit(PAST_FLAGS);
+    if (which === 'open') rows.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+    return rows.map((f) => toFlagDto(f, name));
+  }
+
+  const windowsOf = (m: Map<number, TTutorScore>): TScoreWindows => ({
+    last_7d: m.get(7) ?? null,
+    last_30d: m.get(30) ?? null,
+    last_90d: m.get(90) ?? null,
+  });
+
+  return {
+    /** The tutors table: one query (scores, open flags and latest analysis per tutor via lateral joins). */
+    async list(q: TTutorsQuery): Promise<TTutorPage> {
+      const select = sql`
+        select t.id, t.name, t.is_active, t.main_subject_id, sub.name as main_subject_name,
+          ts.overall_score, ts.attendance_score, ts.ratings_score, ts.completion_score, ts.reliability_score,
+          ts.confidence, ts.total_sessions, ts.rating_trend,
+          coalesce(r30.is_high_risk, false) as is_high_risk,
+          f.open_flags, f.max_rank,
+          ta.direction, ta.percentile_rank, ta.peer_group, ta.churn_risk_30d, ta.churn_risk_90d, ta.analysis_date,
+          count(*) over () as total
+        from tutors t
+        left join subjects sub on sub.id = t.main_subject_id
+        left join tutor_scores ts on ts.tutor_id = t.id and ts.window_days = ${q.window}
+        left join tutor_scores r30 on r30.tutor_id = t.id and r30.window_days = 30
+        left join lateral (
+          select count(*)::int as open_flags,
+            max(case fl.severity when 'critical' then 3 when 'high' then 2 when 'medium' then 1 else 0 end) as max_rank
+          from flags fl
+          where fl.tutor_id = t.id and fl.status in ('open', 'in_progress')
+        ) f on true
+        left join lateral (
+          select a.direction, a.percentile_rank, a.peer_group, a.churn_risk_30d, a.churn_risk_90d,
+            to_char(a.analysis_date, 'YYYY-MM-DD') as analysis_date
+          from tutor_analytics a
+          where a.tutor_id = t.id
+          order by a.analysis_date desc
+          limit 1
+        ) ta on true
+        where ${filters(q)}
+        order by ${ordering(q)}
+        limit ${q.limit} offset ${q.offset}`;
+      const rows = rowsOf<ListRow>(await db.execute(select));
+      let total = rows[0] ? Number(rows[0].total) : 0;
+      if (rows.length === 0 && q.offset > 0) {
+        // Paged past the end: the window count has no row to ride on.
+        const res = await db.execute(sql`
+          select count(*)::int as n
+          from tutors t
+          left join tutor_scores ts on ts.tutor_id = t.id and ts.window_days = ${q.window}
+          left join tutor_scores r30 on r30.tutor_id = t.id and r30.window_days = 30
+          left join lateral (
+            select count(*)::int as open_flags from flags fl
+            where fl.tutor_id = t.id and fl.status in ('open', 'in_progress')
+          ) f on true
+          where ${filters(q)}`);
+        total = Number(rowsOf<{ n: number }>(res)[0]?.n ?? 0);
+      }
+      return { data: rows.map((r) => toListItem(r, q.window)), total, limit: q.limit, offset: q.offset };
+    },
+
+    /** Seed 000's TutorResponse, with all score windows, past flags and the latest nightly analysis. */
+    async get(tutorId: string): Promise<TTutorDetail> {
+      const tutor = await loadProfile(tutorId);
+      if (!tutor) throw tutorNotFound();
+      const [current, history, recent, active, past, tutorInterventions, latest] = await Promise.all([
+        scores.current(tutorId),
+        scores.history(tutorId, { days: HISTORY_DAYS, now: clock.now() }),
+        sessions.listRecentForTutor(tutorId, RECENT_SESSIONS),
+        loadFlags(tutorId, tutor.name, 'open'),
+        loadFlags(tutorId, tutor.name, 'closed'),
+        interventions.listForTutor(tutorId),
+        analytics.latestForTutor(tutorId),
+      ]);
+      return {
+        tutor_id: tutorId,
+        tutor,
+        current_score: current.get(30) ?? null,
+        windows: windowsOf(current),
+        recent_sessions: recent,
+        active_flags: active,
+        past_flags: past,
+        performance_history: history,
+        interventions: tutorInterventions,
+        analytics: latest,
+      };
+    },
+
+    /** Seed 000's TutorScoreResponse (the 30-day score), plus the three windows. */
+    async score(tutorId: string): Promise<TTutorScoreResponse> {
+      const [row] = await db
+        .select({ name: tutors.name })
+        .from(tutors)
+        .where(eq(tutors.id, tutorId))
+        .limit(1);
+      if (!row) throw tutorNotFound();
+      const [current, active] = await Promise.all([
+        scores.current(tutorId),
+        loadFlags(tutorId, row.name, 'open'),
+      ]);
+      const score = current.get(30) ?? null;
+      return { score, breakdown: score?.breakdown ?? null, flags: active, windows: windowsOf(current) };
+    },
+
+    /** Seed 002's reschedule history: events newest first, the 30-day rate over time, the 7/30/90-day rates. */
+    async history(tutorId: string, q: TTutorHistoryQuery): Promise<TTutorHistory> {
+      await assertTutor(tutorId);
+      const now = clock.now();
+      const [events, points, current] = await Promise.all([
+        sessions.rescheduleHistory(tutorId, { days: q.days, limit: q.limit, now }),
+        scores.history(tutorId, { days: q.days, now }),
+        scores.current(tutorId),
+      ]);
+      const rates = (s: TTutorScore | undefined) =>
+        s
+          ? {
+              window_days: s.window_days,
+              total_sessions: s.total_sessions,
+              reschedule_count: s.reschedule_count,
+              reschedule_rate: s.reschedule_rate,
+              tutor_initiated_reschedules: s.tutor_initiated_reschedules,
+              tutor_reschedule_rate: s.tutor_reschedule_rate,
+            }
+          : null;
+      return {
+        tutor_id: tutorId,
+        days: q.days,
+        events,
+        trend: points.map((p) => ({
+          day: p.day,
+          tutor_reschedule_rate: p.tutor_reschedule_rate,
+          total_sessions: p.total_sessions,
+        })),
+        rates: {
+          last_7d: rates(current.get(7)),
+          last_30d: rates(current.get(30)),
+          last_90d: rates(current.get(90)),
+        },
+        threshold: QUALITY_THRESHOLDS.highRescheduleRate,
+      };
+    },
+  };
+}
+
+export type TutorService = ReturnType<typeof createTutorService>;

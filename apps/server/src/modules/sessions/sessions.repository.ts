@@ -1,0 +1,406 @@
+/**
+ * Data access for the sessions module: sessions, reschedules, the tutors and students ingestion creates, and
+ * webhook deliveries. Every function takes the database or a transaction, so the service decides what is
+ * atomic. Queries only: no business decisions here.
+ */
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  gte,
+  inArray,
+  lt,
+  lte,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client';
+import { reschedules, sessions, students, tutors, webhookDeliveries } from '../../db/schema/index';
+import type { RescheduleRecord, SessionRecord } from './session-mapping';
+
+export type SessionRow = typeof sessions.$inferSelect;
+export type SessionWithNames = { session: SessionRow; tutorName: string | null; studentName: string | null };
+export type IngestOutcome = 'created' | 'updated' | 'unchanged';
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string) => UUID.test(value);
+
+// ---------------------------------------------------------------------------------------------------------
+// Ingestion (called inside one transaction, for a batch of deliveries at a time)
+//
+// Lock order: concurrent ingestion transactions touch deliveries, then tutors, then students, then sessions
+// (then rows only they own), each multi-row statement sorted by key. Two transactions can therefore wait for
+// each other only one way round, never in a cycle: no deadlocks however deliveries overlap.
+
+const byKey =
+  <T>(key: (v: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+/**
+ * Claims `webhook-id`s; returns the ones claimed now (first deliveries). The others are replays. A concurrent
+ * delivery of the same id waits on the primary key until the first one commits (then sees a replay) or rolls
+ * back (then claims it). The outcome is written optimistically as `created` and corrected afterwards.
+ */
+export async function claimDeliveries(
+  db: DbOrTx,
+  rows: Array<{ webhookId: string; sessionId: string }>,
+  at: Date,
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const claimed = await db
+    .insert(webhookDeliveries)
+    .values(
+      [...rows]
+        .sort(byKey((r) => r.webhookId))
+        .map((r) => ({ webhookId: r.webhookId, sessionId: r.sessionId, outcome: 'created', receivedAt: at })),
+    )
+    .onConflictDoNothing({ target: webhookDeliveries.webhookId })
+    .returning({ webhookId: webhookDeliveries.webhookId });
+  return new Set(claimed.map((c) => c.webhookId));
+}
+
+export async function findDeliveries(db: DbOrTx, webhookIds: string[]): Promise<DeliveryRow[]> {
+  if (webhookIds.length === 0) return [];
+  return db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.webhookId, webhookIds));
+}
+
+export async function setDeliveryOutcome(db: DbOrTx, webhookIds: string[], outcome: IngestOutcome) {
+  if (webhookIds.length === 0) return;
+  await db.update(webhookDeliveries).set({ outcome }).where(inArray(webhookDeliveries.webhookId, webhookIds));
+}
+
+/** Creates unknown tutors and students, named after their ids until the platform tells us more. */
+export async function ensureTutorsAndStudents(
+  db: DbOrTx,
+  p: { tutorIds: string[]; studentIds: string[]; at: Date },
+): Promise<void> {
+  const tutorIds = [...new Set(p.tutorIds)].sort();
+  const studentIds = [...new Set(p.studentIds)].sort();
+  if (tutorIds.length > 0) {
+    await db
+      .insert(tutors)
+      .values(tutorIds.map((id) => ({ id, name: `Tutor ${id}`, createdAt: p.at, updatedAt: p.at })))
+      .onConflictDoNothing({ target: tutors.id });
+  }
+  if (studentIds.length > 0) {
+    await db
+      .insert(students)
+      .values(studentIds.map((id) => ({ id, name: `Student ${id}`, createdAt: p.at, updatedAt: p.at })))
+      .onConflictDoNothing({ target: students.id });
+  }
+}
+
+/** On a corrected re-send every column takes the new value (`excluded.*`), except identity and history. */
+const KEEP_ON_UPDATE = new Set(['id', 'sessionId', 'version', 'createdAt']);
+const UPDATE_FROM_EXCLUDED = Object.fromEntries(
+  Object.entries(getTableColumns(sessions))
+    .filter(([key]) => !KEEP_ON_UPDATE.has(key))
+    .map(([key, column]) => [key, sql.raw(`excluded.${column.name}`)]),
+);
+
+export type UpsertedSession = {
+  id: string;
+  sessionId: string;
+  version: number;
+  isFirstSession: boolean;
+  outcome: IngestOutcome;
+};
+
+/**
+ * Inserts each session, or updates every column when its content hash differs (bumping the version and
+ * putting it back to `received`), or leaves it alone when the content is the same. The records must have
+ * distinct `session_id`s. One statement: a concurrent insert of the same `session_id` waits on the unique
+ * index, then takes the conflict path and compares hashes with the committed row, so duplicate deliveries
+ * end as one row and one version.
+ */
+export async function upsertSessions(
+  db: DbOrTx,
+  records: SessionRecord[],
+  at: Date,
+): Promise<UpsertedSession[]> {
+  if (records.length === 0) return [];
+  const values = [...records].sort(byKey((r) => r.sessionId)).map((r) => ({
+    ...r,
+    version: 1,
+    processingStatus: 'received' as const,
+    processingAttempts: 0,
+    lastError: null,
+    processedAt: null,
+    receivedAt: at,
+    createdAt: at,
+    updatedAt: at,
+  }));
+  const written = await db
+    .insert(sessions)
+    .values(values)
+    .onConflictDoUpdate({
+      target: sessions.sessionId,
+      set: { ...UPDATE_FROM_EXCLUDED, version: sql`${sessions.version} + 1` },
+      setWhere: sql`${sessions.contentHash} <> excluded.content_hash`,
+    })
+    .returning({
+      id: sessions.id,
+      sessionId: sessions.sessionId,
+      version: sessions.version,
+      isFirstSession: sessions.isFirstSession,
+    });
+  // Every update bumps the version, so a returned version 1 can only be an insert.
+  const out: UpsertedSession[] = written.map((w) => ({
+    ...w,
+    outcome: w.version === 1 ? 'created' : 'updated',
+  }));
+  if (out.length < records.length) {
+    const seen = new Set(out.map((w) => w.sessionId));
+    const unchanged = await db
+      .select({
+        id: sessions.id,
+        sessionId: sessions.sessionId,
+        version: sessions.version,
+        isFirstSession: sessions.isFirstSession,
+      })
+      .from(sessions)
+      .where(
+        inArray(
+          sessions.sessionId,
+          records.map((r) => r.sessionId).filter((id) => !seen.has(id)),
+        ),
+      );
+    for (const u of unchanged) out.push({ ...u, outcome: 'unchanged' });
+  }
+  return out;
+}
+
+/** Writes (insert or replace) reschedule rows, one per session at most; the sessions must be distinct. */
+export async function upsertReschedules(db: DbOrTx, records: RescheduleRecord[], at: Date): Promise<void> {
+  if (records.length === 0) return;
+  await db
+    .insert(reschedules)
+    .values([...records].sort(byKey((r) => r.sessionId)).map((r) => ({ ...r, createdAt: at })))
+    .onConflictDoUpdate({
+      target: reschedules.sessionId,
+      set: {
+        tutorId: sql.raw('excluded.tutor_id'),
+        initiator: sql.raw('excluded.initiator'),
+        originalTime: sql.raw('excluded.original_time'),
+        newTime: sql.raw('excluded.new_time'),
+        reason: sql.raw('excluded.reason'),
+        reasonCode: sql.raw('excluded.reason_code'),
+        cancelledAt: sql.raw('excluded.cancelled_at'),
+        hoursBeforeSession: sql.raw('excluded.hours_before_session'),
+      },
+    });
+}
+
+export async function deleteReschedules(db: DbOrTx, sessionRowIds: string[]): Promise<void> {
+  if (sessionRowIds.length === 0) return;
+  await db.delete(reschedules).where(inArray(reschedules.sessionId, sessionRowIds));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reads
+
+function selectWithNames(db: DbOrTx) {
+  return db
+    .select({ session: sessions, tutorName: tutors.name, studentName: students.name })
+    .from(sessions)
+    .leftJoin(tutors, eq(tutors.id, sessions.tutorId))
+    .leftJoin(students, eq(students.id, sessions.studentId));
+}
+
+export async function findSessionById(db: DbOrTx, id: string): Promise<SessionRow | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** By row uuid or by the platform's `session_id` (a uuid match wins if both could match). */
+export async function findSessionWithNames(
+  db: DbOrTx,
+  idOrPlatformId: string,
+): Promise<SessionWithNames | null> {
+  const where = isUuid(idOrPlatformId)
+    ? or(eq(sessions.id, idOrPlatformId), eq(sessions.sessionId, idOrPlatformId))
+    : eq(sessions.sessionId, idOrPlatformId);
+  const [row] = await selectWithNames(db)
+    .where(where)
+    .orderBy(sql`${sessions.sessionId} = ${idOrPlatformId}`)
+    .limit(1);
+  return row ?? null;
+}
+
+export type SessionFilters = {
+  tutorId?: string | undefined;
+  studentId?: string | undefined;
+  startFrom?: Date | undefined;
+  /** Upper bound on session_start_time; `inclusive` for an instant, exclusive for the day after a date. */
+  startTo?: { at: Date; inclusive: boolean } | undefined;
+  isFirstSession?: boolean | undefined;
+  processingStatus?: SessionRow['processingStatus'] | undefined;
+};
+
+function filterConditions(f: SessionFilters): SQL | undefined {
+  const where: SQL[] = [];
+  if (f.tutorId) where.push(eq(sessions.tutorId, f.tutorId));
+  if (f.studentId) where.push(eq(sessions.studentId, f.studentId));
+  if (f.startFrom) where.push(gte(sessions.sessionStartTime, f.startFrom));
+  if (f.startTo) {
+    where.push(
+      f.startTo.inclusive
+        ? lte(sessions.sessionStartTime, f.startTo.at)
+        : lt(sessions.sessionStartTime, f.startTo.at),
+    );
+  }
+  if (f.isFirstSession !== undefined) where.push(eq(sessions.isFirstSession, f.isFirstSession));
+  if (f.processingStatus) where.push(eq(sessions.processingStatus, f.processingStatus));
+  return where.length ? and(...where) : undefined;
+}
+
+/** Newest first (by scheduled start; the (tutor|student, start desc) indexes serve the filtered forms). */
+export async function listSessions(
+  db: DbOrTx,
+  f: SessionFilters,
+  page: { limit: number; offset: number },
+): Promise<{ rows: SessionWithNames[]; total: number }> {
+  const cond = filterConditions(f);
+  const [rows, [total]] = await Promise.all([
+    selectWithNames(db)
+      .where(cond)
+      .orderBy(desc(sessions.sessionStartTime), desc(sessions.id))
+      .limit(page.limit)
+      .offset(page.offset),
+    db.select({ n: count() }).from(sessions).where(cond),
+  ]);
+  return { rows, total: total?.n ?? 0 };
+}
+
+export async function listRecentForTutor(db: DbOrTx, tutorId: string, limit: number) {
+  return selectWithNames(db)
+    .where(eq(sessions.tutorId, tutorId))
+    .orderBy(desc(sessions.sessionStartTime), desc(sessions.id))
+    .limit(limit);
+}
+
+export async function listByPlatformIds(db: DbOrTx, ids: string[]) {
+  if (ids.length === 0) return [];
+  return selectWithNames(db)
+    .where(inArray(sessions.sessionId, ids))
+    .orderBy(desc(sessions.sessionStartTime), desc(sessions.id));
+}
+
+/** A tutor's reschedules whose original time falls in (from, to], newest first. */
+export async function listReschedules(
+  db: DbOrTx,
+  tutorId: string,
+  window: { from: Date; to: Date; limit: number },
+) {
+  return db
+    .select({ reschedule: reschedules, platformSessionId: sessions.sessionId })
+    .from(reschedules)
+    .innerJoin(sessions, eq(sessions.id, reschedules.sessionId))
+    .where(
+      and(
+        eq(reschedules.tutorId, tutorId),
+        gt(reschedules.originalTime, window.from),
+        lte(reschedules.originalTime, window.to),
+      ),
+    )
+    .orderBy(desc(reschedules.originalTime), desc(reschedules.id))
+    .limit(window.limit);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Processing state (each change applies only to the version it was made for)
+
+const atVersion = (id: string, version: number) => and(eq(sessions.id, id), eq(sessions.version, version));
+
+/** Returns false when no row has that id and version (a correction arrived, or no such session). */
+export async function setProcessing(db: DbOrTx, id: string, version: number, at: Date): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const rows = await db
+    .update(sessions)
+    .set({ processingStatus: 'processing', updatedAt: at })
+    .where(atVersion(id, version))
+    .returning({ id: sessions.id });
+  return rows.length === 1;
+}
+
+export async function setProcessed(db: DbOrTx, id: string, version: number, at: Date): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const rows = await db
+    .update(sessions)
+    .set({ processingStatus: 'processed', processedAt: at, lastError: null, updatedAt: at })
+    .where(atVersion(id, version))
+    .returning({ id: sessions.id });
+  return rows.length === 1;
+}
+
+export async function setFailed(
+  db: DbOrTx,
+  id: string,
+  version: number,
+  error: string,
+  at: Date,
+): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const rows = await db
+    .update(sessions)
+    .set({ processingStatus: 'failed', lastError: error, updatedAt: at })
+    .where(atVersion(id, version))
+    .returning({ id: sessions.id });
+  return rows.length === 1;
+}
+
+export type ClaimedSession = {
+  id: string;
+  sessionId: string;
+  version: number;
+  isFirstSession: boolean;
+  processingAttempts: number;
+  processingStatus: SessionRow['processingStatus'];
+};
+
+/**
+ * The sweeper's claim: up to `limit` sessions still `received`/`processing` and untouched since `before`,
+ * oldest first. Each claimed row gets `processing_attempts + 1` and `updated_at = at` (so it is not claimed
+ * again for another interval), or, once it has been swept `maxSweeps` times, `failed` with `error`.
+ * SKIP LOCKED: two sweepers (or a sweeper and an ingestion) never fight over a row.
+ */
+export async function claimStuckSessions(
+  db: DbOrTx,
+  p: { before: Date; at: Date; limit: number; maxSweeps: number; error: string },
+): Promise<ClaimedSession[]> {
+  const stuck = db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(
+      and(inArray(sessions.processingStatus, ['received', 'processing']), lt(sessions.updatedAt, p.before)),
+    )
+    .orderBy(asc(sessions.updatedAt))
+    .limit(p.limit)
+    .for('update', { skipLocked: true });
+  const givesUp = sql`${sessions.processingAttempts} >= ${p.maxSweeps}`;
+  return db
+    .update(sessions)
+    .set({
+      processingAttempts: sql`case when ${givesUp} then ${sessions.processingAttempts} else ${sessions.processingAttempts} + 1 end`,
+      processingStatus: sql`case when ${givesUp} then 'failed' else ${sessions.processingStatus} end`,
+      lastError: sql`case when ${givesUp} then ${p.error}::text else ${sessions.lastError} end`,
+      updatedAt: p.at,
+    })
+    .where(inArray(sessions.id, stuck))
+    .returning({
+      id: sessions.id,
+      sessionId: sessions.sessionId,
+      version: sessions.version,
+      isFirstSession: sessions.isFirstSession,
+      processingAttempts: sessions.processingAttempts,
+      processingStatus: sessions.processingStatus,
+    });
+}

@@ -1,0 +1,513 @@
+/**
+ * The sessions module's use cases: ingestion (webhook and REST share `ingest`), the processing-state
+ * transitions the quality pipeline makes, the sweeper, and the reads other modules use. The `sessions`
+ * table is the durable inbox of the pipeline: a session is committed before it is acknowledged, and the
+ * queue only carries references to it, so a lost job is found again by `sweepStuck`. No HTTP types here.
+ *
+ * Ingestion commits in groups: deliveries that arrive while earlier ones are being written share the next
+ * transaction (multi-row statements), so throughput follows load instead of one commit and half a dozen
+ * round trips per webhook; a lone delivery is written at once, alone. Every delivery is still answered only
+ * after its own data is committed, and a failing group is retried one delivery at a time, so one bad
+ * delivery cannot fail its neighbours.
+ */
+import type { TReschedule, TSession } from '@tutorpulse/contracts/quality';
+import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
+import type { TSessionListQuery, TSessionPage } from '@tutorpulse/contracts/sessions-api';
+import { endOfFilter, startOfFilter } from '@tutorpulse/contracts/sessions-api';
+import type { Db, DbOrTx } from '../../db/client';
+import type { AppJobs } from '../../jobs';
+import type { Clock } from '../../platform/clock';
+import type { EventService, PublishInput } from '../../platform/events/events.service';
+import type { BusEvent } from '../../platform/events/port';
+import type { Logger } from '../../platform/logger';
+import type { JobQueue } from '../../platform/queue/port';
+import type { AuditService } from '../identity/audit.service';
+import { actorOf, type Principal, type RequestContext } from '../identity/principal';
+import { toRescheduleRecord, toSessionRecord, type SessionRecord } from './session-mapping';
+import { toRescheduleDto, toSessionDto } from './sessions.mapper';
+import * as repo from './sessions.repository';
+import type { IngestOutcome, SessionRow, UpsertedSession } from './sessions.repository';
+
+/** First sessions decide whether a student stays: their tier 1 runs first. */
+export const TIER1_PRIORITY = { firstSession: 1, other: 5 } as const;
+/** An enqueue slower than this answers `queued: false`; the row is committed and the sweeper re-enqueues. */
+export const ENQUEUE_TIMEOUT_MS = 2_000;
+export const INGEST_GROUP = {
+  /** Deliveries written in one transaction at most. */
+  maxSize: 200,
+  /** Transactions writing groups at the same time (each holds one pooled connection). */
+  concurrency: 4,
+} as const;
+export const SWEEP = {
+  /** A session untouched this long while `received`/`processing` has lost its job (tier 1 takes seconds). */
+  staleAfterMs: 2 * 60_000,
+  /** Sessions re-enqueued per sweep run (oldest first); the rest wait for the next minute. */
+  batch: 1_000,
+  /** Re-enqueues before a session is marked `failed`. */
+  maxSweeps: 5,
+} as const;
+export const SESSION_EVENT_AUDIENCE = ['admin', 'coach', 'viewer'] as const;
+
+/** The tier 1 job id: derived from the work, so enqueuing one version twice runs it once. A sweep adds its
+ * count, since the queue may still remember the original id as completed or failed. */
+export function tier1JobId(id: string, version: number, sweep?: number): string {
+  return sweep === undefined ? `tier1:${id}:v${version}` : `tier1:${id}:v${version}:s${sweep}`;
+}
+
+export type IngestResult = {
+  /** The platform's session id. */
+  sessionId: string;
+  /** The stored row (null only for a replayed delivery whose session has since been erased). */
+  session: { id: string; version: number } | null;
+  /** For a replay, the outcome of the first delivery. */
+  outcome: IngestOutcome;
+  /** True when this `webhook-id` was seen before: nothing was changed. */
+  replay: boolean;
+  /** False only when the session needed processing and the queue could not take the job right now. */
+  queued: boolean;
+};
+
+export type IngestOptions = {
+  /** Standard Webhooks `webhook-id`: a repeat is answered as the first time and changes nothing. */
+  webhookId?: string;
+  /** Who ingested it through the API (audited when something changed); absent for signed webhooks. */
+  by?: Principal;
+  ctx?: RequestContext;
+};
+
+export type SweepResult = { requeued: number; failed: number; failedSessionIds: string[] };
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+/**
+ * Group commit: `submit` resolves with the item's own result. While fewer than `concurrency` groups are being
+ * written, a new item starts a group at once; otherwise it waits and joins the next group (up to `maxSize`).
+ */
+function createGroupCommitter<T, R>(opts: {
+  maxSize: number;
+  concurrency: number;
+  write(items: T[]): Promise<Array<Settled<R>>>;
+}) {
+  const waiting: Array<{ item: T; resolve(r: R): void; reject(e: unknown): void }> = [];
+  let writing = 0;
+  let pumpQueued = false;
+
+  function pump() {
+    pumpQueued = false;
+    while (writing < opts.concurrency && waiting.length > 0) {
+      const group = waiting.splice(0, opts.maxSize);
+      writing += 1;
+      opts
+        .write(group.map((g) => g.item))
+        .then(
+          (results) =>
+            group.forEach((g, i) => {
+              const r = results[i];
+              if (r?.ok) g.resolve(r.value);
+              else g.reject(r ? r.error : new Error('ingestion produced no result'));
+            }),
+          (err: unknown) => group.forEach((g) => g.reject(err)),
+        )
+        .finally(() => {
+          writing -= 1;
+          pump();
+        });
+    }
+  }
+
+  return {
+    submit(item: T): Promise<R> {
+      return new Promise<R>((resolve, reject) => {
+        waiting.push({ item, resolve, reject });
+        // Deferred to the next turn of the event loop, so the requests already in progress (with PGlite, a
+        // transaction runs to completion without yielding to I/O) join this group instead of waiting for the next.
+        if (!pumpQueued) {
+          pumpQueued = true;
+          setImmediate(pump);
+        }
+      });
+    },
+  };
+}
+
+type Delivery = {
+  payload: TWebhookPayload;
+  record: SessionRecord;
+  webhookId: string | undefined;
+  by: Principal | undefined;
+  ctx: RequestContext | undefined;
+};
+
+/** What the transaction decided for one delivery. */
+type Written =
+  | { kind: 'replay'; sessionId: string; outcome: IngestOutcome; sameAs?: number }
+  | { kind: 'stored'; row: UpsertedSession };
+
+export function createSessionService(deps: {
+  db: Db;
+  queue: JobQueue<AppJobs>;
+  events: EventService;
+  audit: AuditService;
+  clock: Clock;
+  logger: Logger;
+  enqueueTimeoutMs?: number;
+  ingestGroup?: { maxSize?: number; concurrency?: number };
+}) {
+  const { db, queue, events, audit, clock, logger } = deps;
+  const enqueueTimeoutMs = deps.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS;
+
+  /** Writes a group of deliveries in the caller's transaction; returns one decision per delivery, in order. */
+  async function writeGroup(
+    tx: DbOrTx,
+    group: Delivery[],
+    now: Date,
+  ): Promise<{ written: Written[]; stored: BusEvent[] }> {
+    const written: Array<Written | undefined> = new Array(group.length);
+
+    // 1. Deliveries: a webhook-id seen in this group or committed before is a replay.
+    const firstWithId = new Map<string, number>();
+    const toClaim: Array<{ webhookId: string; sessionId: string }> = [];
+    group.forEach((d, i) => {
+      if (!d.webhookId) return;
+      const first = firstWithId.get(d.webhookId);
+      if (first !== undefined) {
+        written[i] = {
+          kind: 'replay',
+          sessionId: group[first]!.payload.session_id,
+          outcome: 'created',
+          sameAs: first,
+        };
+        return;
+      }
+      firstWithId.set(d.webhookId, i);
+      toClaim.push({ webhookId: d.webhookId, sessionId: d.payload.session_id });
+    });
+    const claimed = await repo.claimDeliveries(tx, toClaim, now);
+    const replayed = toClaim.filter((c) => !claimed.has(c.webhookId)).map((c) => c.webhookId);
+    if (replayed.length > 0) {
+      const seen = new Map((await repo.findDeliveries(tx, replayed)).map((d) => [d.webhookId, d]));
+      for (const id of replayed) {
+        const i = firstWithId.get(id)!;
+        const stored = seen.get(id);
+        written[i] = {
+          kind: 'replay',
+          sessionId: stored?.sessionId ?? group[i]!.payload.session_id,
+          outcome: (stored?.outcome as IngestOutcome | undefined) ?? 'unchanged',
+        };
+      }
+    }
+    const fresh = group.map((d, i) => ({ d, i })).filter(({ i }) => written[i] === undefined);
+    if (fresh.length === 0) return { written: written as Written[], stored: [] };
+
+    // 2. Unknown tutors and students.
+    await repo.ensureTutorsAndStudents(tx, {
+      tutorIds: fresh.map(({ d }) => d.payload.tutor_id),
+      studentIds: fresh.map(({ d }) => d.payload.student_id),
+      at: now,
+    });
+
+    // 3. Sessions, in rounds: a session_id sent twice in one group is applied twice, in arrival order.
+    const rounds: Array<typeof fresh> = [];
+    const occurrences = new Map<string, number>();
+    for (const f of fresh) {
+      const n = occurrences.get(f.d.payload.session_id) ?? 0;
+      occurrences.set(f.d.payload.session_id, n + 1);
+      (rounds[n] ??= []).push(f);
+    }
+    const eventInputs: PublishInput[] = [];
+    for (const round of rounds) {
+      const rows = new Map(
+        (
+          await repo.upsertSessions(
+            tx,
+            round.map(({ d }) => d.record),
+            now,
+          )
+        ).map((r) => [r.sessionId, r]),
+      );
+      const rescheduled: Array<NonNullable<ReturnType<typeof toRescheduleRecord>>> = [];
+      const cleared: string[] = [];
+      for (const { d, i } of round) {
+        const row = rows.get(d.payload.session_id);
+        if (!row) throw new Error(`session ${d.payload.session_id} vanished during its upsert`);
+        written[i] = { kind: 'stored', row };
+        if (row.outcome === 'unchanged') continue;
+        const reschedule = toRescheduleRecord(d.payload, row.id);
+        if (reschedule) rescheduled.push(reschedule);
+        else if (row.outcome === 'updated') cleared.push(row.id);
+        eventInputs.push({
+          type: 'session.received',
+          payload: { session_id: d.payload.session_id, tutor_id: d.payload.tutor_id, version: row.version },
+          audience: SESSION_EVENT_AUDIENCE,
+        });
+      }
+      await repo.upsertReschedules(tx, rescheduled, now);
+      await repo.deleteReschedules(tx, cleared);
+    }
+
+    // 4. Events with the data (same commit), announced after: an event never describes an uncommitted row.
+    const stored = await events.store(eventInputs, tx);
+
+    // 5. Deliveries were claimed as `created`; record what actually happened.
+    const notCreated = { updated: [] as string[], unchanged: [] as string[] };
+    for (const { d, i } of fresh) {
+      const w = written[i];
+      if (d.webhookId && w?.kind === 'stored' && w.row.outcome !== 'created')
+        notCreated[w.row.outcome].push(d.webhookId);
+    }
+    await repo.setDeliveryOutcome(tx, notCreated.updated, 'updated');
+    await repo.setDeliveryOutcome(tx, notCreated.unchanged, 'unchanged');
+    return { written: written as Written[], stored };
+  }
+
+  async function enqueueTier1(rows: UpsertedSession[]): Promise<boolean> {
+    if (rows.length === 0) return true;
+    try {
+      await withTimeout(
+        queue.addBulk(
+          rows.map((r) => ({
+            name: 'quality.tier1' as const,
+            payload: { sessionId: r.id, version: r.version },
+            opts: {
+              jobId: tier1JobId(r.id, r.version),
+              priority: r.isFirstSession ? TIER1_PRIORITY.firstSession : TIER1_PRIORITY.other,
+            },
+          })),
+        ),
+        enqueueTimeoutMs,
+        'tier 1 enqueue',
+      );
+      return true;
+    } catch (err) {
+      logger.warn(
+        { err, sessions: rows.length },
+        'tier 1 enqueue failed; the sessions are stored and the sweeper will enqueue them',
+      );
+      return false;
+    }
+  }
+
+  /** One transaction for the group, then the after-commit work; a failing group is retried one by one. */
+  async function ingestGroup(group: Delivery[]): Promise<Array<Settled<IngestResult>>> {
+    const now = clock.now();
+    let outcome: { written: Written[]; stored: BusEvent[] };
+    try {
+      outcome = await db.transaction((tx) => writeGroup(tx, group, now));
+    } catch (err) {
+      if (group.length === 1) return [{ ok: false, error: err }];
+      logger.warn({ err, size: group.length }, 'ingestion group failed; retrying its deliveries one by one');
+      return (await Promise.all(group.map((d) => ingestGroup([d])))).map((r) => r[0]!);
+    }
+    const { written, stored } = outcome;
+
+    const toEnqueue = new Map<string, UpsertedSession>();
+    for (const w of written) {
+      if (w.kind === 'stored' && w.row.outcome !== 'unchanged')
+        toEnqueue.set(tier1JobId(w.row.id, w.row.version), w.row);
+    }
+    const queued = await enqueueTier1([...toEnqueue.values()]);
+    if (stored.length > 0) {
+      await events.announce(stored).catch((err: unknown) => {
+        logger.warn({ err }, 'announcing session.received failed');
+      });
+    }
+
+    const results: IngestResult[] = [];
+    const replayLookups: Array<Promise<void>> = [];
+    written.forEach((w, i) => {
+      if (w.kind === 'stored') {
+        results[i] = {
+          sessionId: w.row.sessionId,
+          session: { id: w.row.id, version: w.row.version },
+          outcome: w.row.outcome,
+          replay: false,
+          // Unchanged content: its job was enqueued when that content first arrived (or the sweeper has it).
+          queued: w.row.outcome === 'unchanged' ? true : queued,
+        };
+      }
+    });
+    written.forEach((w, i) => {
+      if (w.kind !== 'replay' || w.sameAs !== undefined) return;
+      replayLookups.push(
+        repo.findSessionWithNames(db, w.sessionId).then((found) => {
+          results[i] = {
+            sessionId: w.sessionId,
+            session: found ? { id: found.session.id, version: found.session.version } : null,
+            outcome: w.outcome,
+            replay: true,
+            queued: true,
+          };
+        }),
+      );
+    });
+    await Promise.all(replayLookups);
+    // A copy of a delivery earlier in this group is answered as that delivery was (itself maybe a replay).
+    written.forEach((w, i) => {
+      if (w.kind === 'replay' && w.sameAs !== undefined) results[i] = { ...results[w.sameAs]!, replay: true };
+    });
+
+    await Promise.all(
+      group.map(async (d, i) => {
+        const r = results[i]!;
+        if (!d.by || r.replay || r.outcome === 'unchanged' || !r.session) return;
+        await audit
+          .record({
+            actor: actorOf(d.by),
+            action: r.outcome === 'created' ? 'session.create' : 'session.update',
+            outcome: 'success',
+            target: { type: 'session', id: r.session.id },
+            details: { session_id: r.sessionId, version: r.session.version },
+            ...(d.ctx ? { ctx: d.ctx } : {}),
+          })
+          .catch((err: unknown) => logger.error({ err }, 'auditing a session ingestion failed'));
+      }),
+    );
+    return results.map((value) => ({ ok: true as const, value }));
+  }
+
+  const committer = createGroupCommitter<Delivery, IngestResult>({
+    maxSize: deps.ingestGroup?.maxSize ?? INGEST_GROUP.maxSize,
+    concurrency: deps.ingestGroup?.concurrency ?? INGEST_GROUP.concurrency,
+    write: ingestGroup,
+  });
+
+  return {
+    /**
+     * Stores a validated payload: the delivery (when it came with a `webhook-id`), unknown tutor and student,
+     * the session (insert; update with a new version when the content changed; nothing when it did not), its
+     * reschedule row and the `session.received` event, in one transaction. After the commit, the tier 1 job
+     * is enqueued and the event announced; neither failing undoes the ingestion (`queued: false` then).
+     */
+    async ingest(payload: TWebhookPayload, opts: IngestOptions = {}): Promise<IngestResult> {
+      return committer.submit({
+        payload,
+        record: toSessionRecord(payload),
+        webhookId: opts.webhookId,
+        by: opts.by,
+        ctx: opts.ctx,
+      });
+    },
+
+    /** The full stored row, for the pipeline (tier 1/2 read every column). */
+    async getSessionForProcessing(id: string): Promise<SessionRow | null> {
+      return repo.findSessionById(db, id);
+    },
+
+    /** A session as the API shows it, by row uuid or by the platform's `session_id`. */
+    async getSessionDto(idOrPlatformId: string): Promise<TSession | null> {
+      const found = await repo.findSessionWithNames(db, idOrPlatformId);
+      return found ? toSessionDto(found.session, found) : null;
+    },
+
+    async list(q: TSessionListQuery): Promise<TSessionPage> {
+      const { rows, total } = await repo.listSessions(
+        db,
+        {
+          tutorId: q.tutor_id,
+          studentId: q.student_id,
+          startFrom: q.start_date ? startOfFilter(q.start_date) : undefined,
+          startTo: q.end_date ? endOfFilter(q.end_date) : undefined,
+          isFirstSession: q.is_first_session,
+          processingStatus: q.processing_status,
+        },
+        { limit: q.limit, offset: q.offset },
+      );
+      return { data: rows.map((r) => toSessionDto(r.session, r)), total, limit: q.limit, offset: q.offset };
+    },
+
+    /** The tutor's latest sessions by scheduled start, newest first. */
+    async listRecentForTutor(tutorId: string, limit: number): Promise<TSession[]> {
+      const rows = await repo.listRecentForTutor(db, tutorId, limit);
+      return rows.map((r) => toSessionDto(r.session, r));
+    },
+
+    /** Sessions by platform ids (unknown ids are skipped), newest first. */
+    async listByPlatformIds(ids: string[]): Promise<TSession[]> {
+      const rows = await repo.listByPlatformIds(db, [...new Set(ids)]);
+      return rows.map((r) => toSessionDto(r.session, r));
+    },
+
+    /**
+     * The tutor's reschedules whose original time is within the `days` before `now` (both bounds taken from
+     * the caller, so history can be replayed), newest first.
+     */
+    async rescheduleHistory(
+      tutorId: string,
+      opts: { days?: number; limit?: number; now?: Date } = {},
+    ): Promise<TReschedule[]> {
+      const to = opts.now ?? clock.now();
+      const from = new Date(to.getTime() - (opts.days ?? 90) * 86_400_000);
+      const rows = await repo.listReschedules(db, tutorId, { from, to, limit: opts.limit ?? 100 });
+      return rows.map((r) => toRescheduleDto(r.reschedule, r.platformSessionId));
+    },
+
+    /** Tier 1 took the session. False (and no change) when that version is no longer current. */
+    async markProcessing(id: string, version: number): Promise<boolean> {
+      return repo.setProcessing(db, id, version, clock.now());
+    },
+
+    async markProcessed(id: string, version: number, at: Date = clock.now()): Promise<boolean> {
+      return repo.setProcessed(db, id, version, at);
+    },
+
+    async markFailed(id: string, version: number, error: string): Promise<boolean> {
+      return repo.setFailed(db, id, version, error.slice(0, 2_000), clock.now());
+    },
+
+    /**
+     * Re-enqueues sessions whose job was lost (still `received`/`processing` after `staleAfterMs`), oldest
+     * first, with a job id carrying the sweep count; marks `failed` those already swept `maxSweeps` times.
+     * The claim and the enqueue share a transaction: if the queue is down nothing is counted, and the retry
+     * re-uses the same job ids.
+     */
+    async sweepStuck(opts: Partial<typeof SWEEP> = {}): Promise<SweepResult> {
+      const cfg = { ...SWEEP, ...opts };
+      const now = clock.now();
+      const claimed = await db.transaction(async (tx) => {
+        const rows = await repo.claimStuckSessions(tx, {
+          before: new Date(now.getTime() - cfg.staleAfterMs),
+          at: now,
+          limit: cfg.batch,
+          maxSweeps: cfg.maxSweeps,
+          error: `Not processed after ${cfg.maxSweeps} re-enqueues by the sweeper (tier 1 job lost or failing)`,
+        });
+        const retry = rows.filter((r) => r.processingStatus !== 'failed');
+        if (retry.length > 0) {
+          await queue.addBulk(
+            retry.map((r) => ({
+              name: 'quality.tier1' as const,
+              payload: { sessionId: r.id, version: r.version },
+              opts: {
+                jobId: tier1JobId(r.id, r.version, r.processingAttempts),
+                priority: r.isFirstSession ? TIER1_PRIORITY.firstSession : TIER1_PRIORITY.other,
+              },
+            })),
+          );
+        }
+        return rows;
+      });
+      const gaveUp = claimed.filter((r) => r.processingStatus === 'failed');
+      for (const r of gaveUp) {
+        logger.error(
+          { sessionRowId: r.id, sessionId: r.sessionId, version: r.version, sweeps: r.processingAttempts },
+          'session marked failed: never processed after repeated re-enqueues',
+        );
+      }
+      return {
+        requeued: claimed.length - gaveUp.length,
+        failed: gaveUp.length,
+        failedSessionIds: gaveUp.map((r) => r.sessionId),
+      };
+    },
+  };
+}
+
+export type SessionService = ReturnType<typeof createSessionService>;

@@ -1,0 +1,431 @@
+/**
+ * Quality pipeline figures (issue 3, "Evaluation and benchmarks"): signed webhooks accepted per second with
+ * 50 concurrent senders, the raw single-row insert rate of the same database (the floor), the end-to-end
+ * latency from 202 to tier 1 done at a steady offered rate, one full day through tier 1, and tier 3 over
+ * 90 days of seeded history at two scales. Every phase runs on a fresh database (a fresh database on the
+ * Postgres server of `target.databaseUrl`, or PGlite in a fresh temp dir). Prints figures and the targets
+ * next to them; never asserts. Targets are for Postgres + Redis on a 2-core machine.
+ *
+ * Environment knobs: BENCH_QUICK=1 (small sizes for a quick run), BENCH_WEBHOOKS, BENCH_STEADY_RATE,
+ * BENCH_STEADY_SECONDS, BENCH_DAY_SESSIONS, BENCH_TIER3_SCALES (comma-separated, e.g. "1,10").
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { Webhook } from 'standardwebhooks';
+import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
+import { buildApp } from '@tutorpulse/server/src/app';
+import { collectSessions, generateDemoDataset, type DemoDataset } from '@tutorpulse/server/src/cli/seed/generate';
+import { seedDemo } from '@tutorpulse/server/src/cli/seed/seed';
+import { loadConfig } from '@tutorpulse/server/src/config/env';
+import { createDatabase, type Database } from '@tutorpulse/server/src/db/client';
+import { students, subjects, tutorSubjects, tutors } from '@tutorpulse/server/src/db/schema/index';
+import { backfillQuality } from '@tutorpulse/server/src/modules/quality/backfill';
+import type { BusEvent } from '@tutorpulse/server/src/platform/events/port';
+import { createLogger } from '@tutorpulse/server/src/platform/logger';
+import { createRuntime, type Runtime } from '@tutorpulse/server/src/runtime';
+import type { Services } from '@tutorpulse/server/src/services';
+import { startWorkers } from '@tutorpulse/server/src/workers';
+import { withFreshDatabase } from './fresh-db';
+import { measureInsertRate, type Target } from './platform.bench';
+import { percentile, printFigure, runConcurrent, section, timeIt } from './util';
+
+const WEBHOOK_URL = '/api/webhooks/session-completed';
+const SENDERS = 50;
+const WORKER_CONCURRENCY = 8;
+
+type Settings = {
+  webhooks: number;
+  steadyRate: number;
+  steadySeconds: number;
+  daySessions: number;
+  tier3Scales: number[];
+};
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === '' ? Number.NaN : Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+function settingsFor(target: Target): Settings {
+  const quick = process.env.BENCH_QUICK === '1';
+  const postgres = Boolean(target.databaseUrl);
+  const scalesRaw =
+    process.env.BENCH_TIER3_SCALES ?? (quick ? (postgres ? '0.02,0.05' : '0.02') : postgres ? '1,10' : '0.1');
+  const tier3Scales = scalesRaw
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((s) => Number.isFinite(s) && s > 0);
+  return {
+    webhooks: Math.round(envNumber('BENCH_WEBHOOKS', quick ? 1000 : 3000)),
+    steadyRate: envNumber('BENCH_STEADY_RATE', 100),
+    steadySeconds: envNumber('BENCH_STEADY_SECONDS', quick ? 5 : 20),
+    daySessions: Math.round(envNumber('BENCH_DAY_SESSIONS', quick ? 1000 : 3000)),
+    tier3Scales,
+  };
+}
+
+const target3 = (s: string) => `(target ${s})`;
+const ms = (x: number) => Math.round(x);
+
+// ---------------------------------------------------------------------------------------------------------
+// A fresh stack per phase.
+
+type Stack = {
+  rt: Runtime;
+  app: FastifyInstance & { services: Services };
+  database: Database;
+  signer: Webhook;
+};
+
+async function withStack<T>(target: Target, fn: (stack: Stack) => Promise<T>): Promise<T> {
+  const run = async (databaseUrl: string | undefined) => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tp-bench-q-'));
+    const prefix = `tpbenchq_${randomBytes(3).toString('hex')}`;
+    const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
+    try {
+      const database = databaseUrl
+        ? await createDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 20 })
+        : await createDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'db') });
+      const config = loadConfig(
+        {
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'silent',
+          JWT_SECRET: randomBytes(32).toString('hex'),
+          WEBHOOK_SECRET: webhookSecret,
+          RATE_LIMIT_PER_MINUTE: '10000000',
+          ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+          ...(target.redisUrl ? { REDIS_URL: target.redisUrl } : {}),
+        },
+        { persistSecrets: false },
+      );
+      const rt = await createRuntime(config, {
+        database,
+        logger: createLogger({ level: 'silent' }),
+        queuePrefix: prefix,
+      });
+      const app = (await buildApp(rt, { webDist: false })) as Stack['app'];
+      try {
+        return await fn({ rt, app, database, signer: new Webhook(webhookSecret) });
+      } finally {
+        await app.close();
+        await rt.close();
+        if (target.redisUrl) await dropRedisPrefix(target.redisUrl, prefix);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  return target.databaseUrl ? withFreshDatabase(target.databaseUrl, run) : run(undefined);
+}
+
+/** Jobs left behind on purpose (workers off while measuring acceptance) must not stay in a shared Redis. */
+async function dropRedisPrefix(redisUrl: string, prefix: string) {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } catch (err) {
+    console.log(`  (could not clean Redis keys ${prefix}:*: ${String(err)})`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The platform's directory (subjects, tutors, students) exists before sessions arrive, as in eval:quality. */
+async function writeDirectory(rt: Runtime, dataset: DemoDataset) {
+  const { db } = rt.database;
+  await db.insert(subjects).values(dataset.subjects).onConflictDoNothing();
+  for (let i = 0; i < dataset.tutors.length; i += 1000) {
+    await db
+      .insert(tutors)
+      .values(
+        dataset.tutors.slice(i, i + 1000).map((t) => ({
+          id: t.id,
+          name: t.name,
+          email: t.email,
+          mainSubjectId: t.mainSubjectId,
+          hiredAt: t.hiredAt,
+        })),
+      )
+      .onConflictDoNothing();
+  }
+  const links = dataset.tutors.flatMap((t) => t.subjectIds.map((subjectId) => ({ tutorId: t.id, subjectId })));
+  for (let i = 0; i < links.length; i += 1000) {
+    await db.insert(tutorSubjects).values(links.slice(i, i + 1000)).onConflictDoNothing();
+  }
+  for (let i = 0; i < dataset.students.length; i += 1000) {
+    await db
+      .insert(students)
+      .values(
+        dataset.students.slice(i, i + 1000).map((s) => ({
+          id: s.id,
+          name: s.name,
+          email: s.email,
+          gradeLevel: s.gradeLevel,
+          signedUpAt: s.signedUpAt,
+        })),
+      )
+      .onConflictDoNothing();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Deliveries.
+
+type Signed = { sessionId: string; body: string; headers: Record<string, string> };
+
+let deliveryCounter = 0;
+function sign(signer: Webhook, payload: TWebhookPayload): Signed {
+  const body = JSON.stringify(payload);
+  const id = `msg_bench_${process.pid}_${++deliveryCounter}`;
+  const at = new Date();
+  return {
+    sessionId: payload.session_id,
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': signer.sign(id, at, body),
+    },
+  };
+}
+
+async function deliver(app: Stack['app'], d: Signed): Promise<number> {
+  const res = await app.inject({ method: 'POST', url: WEBHOOK_URL, headers: d.headers, payload: d.body });
+  return res.statusCode;
+}
+
+function codesText(codes: Map<number, number>): string {
+  return [...codes].map(([c, n]) => `${c}×${n}`).join(', ');
+}
+
+/** Sessions of roughly one platform day at scale 1 (~3,000), the latest first kept, oldest delivered first. */
+function daySessions(need: number): { dataset: DemoDataset; payloads: TWebhookPayload[] } {
+  const dataset = generateDemoDataset({ seed: 11, scale: 1, now: new Date(), days: 3 });
+  const { sessions } = collectSessions(dataset);
+  sessions.sort((a, b) => Date.parse(a.session_end_time) - Date.parse(b.session_end_time));
+  return { dataset, payloads: sessions.slice(Math.max(0, sessions.length - need)) };
+}
+
+/** Collects the time each session's `session.processed` event arrives (live, through the event service). */
+function watchProcessed(services: Services) {
+  const at = new Map<string, number>();
+  const unsubscribe = services.events.subscribe((e: BusEvent) => {
+    if (e.type !== 'session.processed') return;
+    const sid = e.payload.session_id;
+    if (typeof sid === 'string' && !at.has(sid)) at.set(sid, performance.now());
+  });
+  return { at, unsubscribe };
+}
+
+const sleep = (t: number) => new Promise<void>((r) => setTimeout(r, t));
+
+// ---------------------------------------------------------------------------------------------------------
+// Phases.
+
+/** 1 + 2: acceptance with workers off, then the single-row insert floor on the same database. */
+async function phaseAcceptance(target: Target, s: Settings, dataset: DemoDataset, payloads: TWebhookPayload[]) {
+  await withStack(target, async ({ rt, app, database, signer }) => {
+    await writeDirectory(rt, dataset);
+    const batch = payloads.slice(0, s.webhooks);
+    // Signed up front: the figure is the server's acceptance, not the sender's HMAC.
+    const signed = batch.map((p) => sign(signer, p));
+    const latencies: number[] = [];
+    const codes = new Map<number, number>();
+    const { ms: elapsed } = await timeIt(() =>
+      runConcurrent(signed.length, SENDERS, async (i) => {
+        const t0 = performance.now();
+        const code = await deliver(app, signed[i]!);
+        latencies.push(performance.now() - t0);
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    const accepted = codes.get(202) ?? 0;
+    printFigure(
+      `webhooks accepted, ${SENDERS} senders, workers off (${signed.length} sent)`,
+      (accepted / elapsed) * 1000,
+      `/s ${target3('≥ 1,000/s')}`,
+    );
+    printFigure('  answer latency p50 / p99', `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 99))}`, 'ms');
+    printFigure('  answers', codesText(codes));
+    const c = await rt.queue.counts();
+    printFigure('  tier 1 jobs waiting afterwards', c.waiting + c.delayed);
+
+    printFigure('single-row INSERT floor, same database, 1 connection', await measureInsertRate(database, 500, 1), 'rows/s');
+    printFigure(
+      'single-row INSERT floor, same database, 20 concurrent',
+      await measureInsertRate(database, 2000, 20),
+      'rows/s',
+    );
+  });
+}
+
+/** 3: open-loop offered rate with workers on; latency from the 202 to the session's `session.processed`. */
+async function phaseSteady(target: Target, s: Settings, dataset: DemoDataset, payloads: TWebhookPayload[]) {
+  await withStack(target, async ({ rt, app, signer }) => {
+    await writeDirectory(rt, dataset);
+    await startWorkers(rt, app.services, { concurrency: WORKER_CONCURRENCY });
+    const watch = watchProcessed(app.services);
+    const total = Math.min(payloads.length, Math.round(s.steadyRate * s.steadySeconds));
+    const interval = 1000 / s.steadyRate;
+    const acceptedAt = new Map<string, number>();
+    const codes = new Map<number, number>();
+    const inflight: Array<Promise<void>> = [];
+    const t0 = performance.now();
+    for (let i = 0; i < total; i++) {
+      const wait = t0 + i * interval - performance.now();
+      if (wait > 1) await sleep(wait);
+      const d = sign(signer, payloads[i]!);
+      inflight.push(
+        deliver(app, d).then((code) => {
+          codes.set(code, (codes.get(code) ?? 0) + 1);
+          if (code === 202) acceptedAt.set(d.sessionId, performance.now());
+        }),
+      );
+    }
+    await Promise.all(inflight);
+    const sendS = (performance.now() - t0) / 1000;
+    const processedInWindow = [...acceptedAt.keys()].filter((id) => watch.at.has(id)).length;
+    // Grace period for the tail, so the percentiles cover (almost) every session; what is left is backlog.
+    const graceUntil = performance.now() + 15_000;
+    while (performance.now() < graceUntil && [...acceptedAt.keys()].some((id) => !watch.at.has(id))) await sleep(100);
+    watch.unsubscribe();
+    const latencies: number[] = [];
+    let early = 0;
+    for (const [id, a] of acceptedAt) {
+      const p = watch.at.get(id);
+      if (p === undefined) continue;
+      if (p < a) early++;
+      latencies.push(Math.max(0, p - a));
+    }
+    latencies.sort((a, b) => a - b);
+    const backlog = acceptedAt.size - latencies.length;
+    const c = await rt.queue.counts();
+    printFigure(
+      `offered ${s.steadyRate}/s for ${s.steadySeconds} s, workers on (concurrency ${WORKER_CONCURRENCY})`,
+      `${total} sent in ${sendS.toFixed(1)} s, achieved ${(acceptedAt.size / sendS).toFixed(1)}`,
+      'accepted/s',
+    );
+    printFigure('  answers', codesText(codes));
+    printFigure(
+      '  accepted → tier 1 done p50 / p95 / p99',
+      `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 95))} / ${ms(percentile(latencies, 99))}`,
+      `ms ${target3('p99 ≤ 1,000 ms')}`,
+    );
+    printFigure('  tier 1 done by the end of sending', `${processedInWindow} of ${acceptedAt.size}`);
+    if (early) printFigure('  (tier 1 finished before the 202 was read; counted as 0 ms)', early);
+    printFigure(
+      '  backlog 15 s after sending stopped',
+      `${backlog} sessions not processed; queue ${c.waiting} waiting, ${c.active} active`,
+    );
+    if (backlog > 0) console.log(`  → the pipeline did NOT keep up with ${s.steadyRate}/s (percentiles cover processed sessions only)`);
+  });
+}
+
+/** 4: one full day delivered with workers on, then until the queue is idle. */
+async function phaseDay(target: Target, s: Settings, dataset: DemoDataset, payloads: TWebhookPayload[]) {
+  await withStack(target, async ({ rt, app, signer }) => {
+    await writeDirectory(rt, dataset);
+    await startWorkers(rt, app.services, { concurrency: WORKER_CONCURRENCY });
+    const watch = watchProcessed(app.services);
+    const batch = payloads.slice(0, s.daySessions);
+    const codes = new Map<number, number>();
+    const t0 = performance.now();
+    await runConcurrent(batch.length, SENDERS, async (i) => {
+      const code = await deliver(app, sign(signer, batch[i]!));
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    });
+    const deliveredS = (performance.now() - t0) / 1000;
+    let idle = true;
+    try {
+      await rt.queue.whenIdle({ timeoutMs: 10 * 60_000 });
+    } catch {
+      idle = false;
+    }
+    const totalS = (performance.now() - t0) / 1000;
+    watch.unsubscribe();
+    const processed = batch.filter((p) => watch.at.has(p.session_id)).length;
+    const lastTier1 = Math.max(0, ...batch.map((p) => watch.at.get(p.session_id) ?? 0));
+    const tier1S = lastTier1 > 0 ? (lastTier1 - t0) / 1000 : Number.NaN;
+    printFigure(
+      `full day: ${batch.length} sessions, ${SENDERS} senders, workers on`,
+      `${totalS.toFixed(1)} s to queue idle${idle ? '' : ' (TIMED OUT)'}`,
+      target3('≤ 10 s for 3,000'),
+    );
+    printFigure('  sessions through tier 1 per second (to queue idle)', processed / totalS, '/s');
+    printFigure('  delivered (all answered) after', deliveredS, `s; answers ${codesText(codes)}`);
+    printFigure('  last tier 1 done after', tier1S, `s (${processed} of ${batch.length} processed; idle also waits for tier 2/mail jobs)`);
+  });
+}
+
+/** 5: tier 3 over 90 days of seeded history (seed → backfill tier 1 → tier 3), per scale. */
+async function phaseTier3(target: Target, s: Settings) {
+  for (const scale of s.tier3Scales) {
+    await withStack(target, async ({ rt, app }) => {
+      const seeded = await timeIt(() =>
+        seedDemo({
+          db: rt.database.db,
+          scale,
+          seed: 42,
+          now: new Date(),
+          days: 90,
+          truthPath: null,
+          withAccounts: false,
+          quiet: true,
+        }),
+      );
+      const g = seeded.result.generated;
+      printFigure(
+        `${scale}× scale: seeded 90 days (${g.tutors} tutors, ${g.sessions} sessions)`,
+        seeded.ms / 1000,
+        's',
+      );
+      const backfill = await backfillQuality({
+        db: rt.database.db,
+        clock: rt.clock,
+        queue: rt.queue,
+        events: app.services.events,
+        scores: app.services.scores,
+      });
+      printFigure(
+        `  backfill tier 1 (${backfill.sessions} sessions, ${backfill.findings} findings, ${backfill.flags} flags)`,
+        backfill.ms / 1000,
+        's',
+      );
+      const t3 = await timeIt(() => app.services.tier3.run({}));
+      printFigure(
+        `  tier 3 run (${t3.result.tutors} tutors)`,
+        `${(t3.ms / 1000).toFixed(2)} s (its own duration_ms ${t3.result.duration_ms})`,
+        scale === 10 ? target3('≤ 60 s at 10×') : '',
+      );
+    });
+  }
+  if (!s.tier3Scales.includes(10)) {
+    console.log('  (10× not run here: set DATABASE_URL, or BENCH_TIER3_SCALES=1,10; the ≤ 60 s target is for 10×)');
+  }
+}
+
+export async function benchQuality(target: Target) {
+  const s = settingsFor(target);
+  section(`Quality pipeline — ${target.label}${process.env.BENCH_QUICK === '1' ? ' (BENCH_QUICK)' : ''}`);
+  console.log('  (targets are for Postgres + Redis on 2 cores; each phase on a fresh database)');
+  const need = Math.max(s.webhooks, Math.round(s.steadyRate * s.steadySeconds), s.daySessions);
+  const { dataset, payloads } = daySessions(need);
+  if (payloads.length < need) console.log(`  (only ${payloads.length} generated sessions available; phases capped)`);
+  await phaseAcceptance(target, s, dataset, payloads);
+  await phaseSteady(target, s, dataset, payloads);
+  await phaseDay(target, s, dataset, payloads);
+  await phaseTier3(target, s);
+}
