@@ -448,7 +448,7 @@ async function phaseTier3(target: Target, s: Settings) {
   }
   if (!s.tier3Scales.includes(10)) {
     console.log(
-      '  (10× not run here: set DATABASE_URL, or BENCH_TIER3_SCALES=1,10; the ≤ 60 s target is for 10×)',
+      '  (10× not run: the default is "1,10" on Postgres without BENCH_QUICK; or set BENCH_TIER3_SCALES. The ≤ 60 s target is for 10×)',
     );
   }
 }

@@ -129,13 +129,11 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
         if (retry) reply.header('retry-after', String(retry));
       }
       if (err.status >= 500) req.log.error({ err }, 'request failed');
-      return reply
-        .code(err.status)
-        .send({
-          error: err.message,
-          code: String(err.code),
-          ...(err.details !== undefined ? { details: err.details } : {}),
-        });
+      return reply.code(err.status).send({
+        error: err.message,
+        code: String(err.code),
+        ...(err.details !== undefined ? { details: err.details } : {}),
+      });
     }
     if (isResponseSerializationError(err)) {
       req.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');

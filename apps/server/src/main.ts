@@ -30,7 +30,10 @@ async function seedOnFirstStart(rt: Runtime): Promise<boolean> {
     withAccounts: true,
     quiet: true,
   });
-  rt.logger.info({ ...result, seconds: Math.round((performance.now() - t0) / 100) / 10 }, 'demo data written');
+  rt.logger.info(
+    { ...result, seconds: Math.round((performance.now() - t0) / 100) / 10 },
+    'demo data written',
+  );
   return true;
 }
 

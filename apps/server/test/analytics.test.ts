@@ -99,27 +99,25 @@ beforeAll(async () => {
     createdAt: at(o.at),
     updatedAt: at(o.at),
   });
-  await db
-    .insert(flags)
-    .values([
-      flag({ tutorId: 't-a', type: 'tutor_no_show', severity: 'critical', at: '2026-11-20T09:30:00Z' }),
-      flag({ tutorId: 't-b', type: 'tutor_late', severity: 'medium', at: '2026-11-20T10:00:00Z' }),
-      flag({ tutorId: 't-a', type: 'chronic_lateness', severity: 'high', at: '2026-11-17T10:00:00Z' }),
-      flag({
-        tutorId: 't-b',
-        type: 'high_reschedule_rate',
-        severity: 'high',
-        at: '2026-11-10T10:00:00Z',
-        status: 'resolved',
-      }),
-      flag({
-        tutorId: 't-a',
-        type: 'tutor_no_show',
-        severity: 'critical',
-        at: '2026-10-31T10:00:00Z',
-        status: 'dismissed',
-      }),
-    ]);
+  await db.insert(flags).values([
+    flag({ tutorId: 't-a', type: 'tutor_no_show', severity: 'critical', at: '2026-11-20T09:30:00Z' }),
+    flag({ tutorId: 't-b', type: 'tutor_late', severity: 'medium', at: '2026-11-20T10:00:00Z' }),
+    flag({ tutorId: 't-a', type: 'chronic_lateness', severity: 'high', at: '2026-11-17T10:00:00Z' }),
+    flag({
+      tutorId: 't-b',
+      type: 'high_reschedule_rate',
+      severity: 'high',
+      at: '2026-11-10T10:00:00Z',
+      status: 'resolved',
+    }),
+    flag({
+      tutorId: 't-a',
+      type: 'tutor_no_show',
+      severity: 'critical',
+      at: '2026-10-31T10:00:00Z',
+      status: 'dismissed',
+    }),
+  ]);
 });
 afterAll(() => t?.close());
 

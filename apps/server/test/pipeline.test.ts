@@ -23,7 +23,12 @@ afterAll(() => t?.close());
 const minutesBefore = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
 
 /** A session that ended `endedAgoMin` minutes before NOW, one hour long, everyone on time. */
-function session(id: string, tutor: string, endedAgoMin: number, over: Partial<TWebhookPayload> = {}): TWebhookPayload {
+function session(
+  id: string,
+  tutor: string,
+  endedAgoMin: number,
+  over: Partial<TWebhookPayload> = {},
+): TWebhookPayload {
   const start = endedAgoMin + 60;
   return {
     session_id: id,
@@ -48,7 +53,10 @@ async function deliver(p: TWebhookPayload, webhookId?: string) {
   const res = await t.app.inject({
     method: 'POST',
     url: '/api/webhooks/session-completed',
-    headers: signWebhook(body, TEST_WEBHOOK_SECRET, { timestamp: t.clock.now(), ...(webhookId ? { id: webhookId } : {}) }),
+    headers: signWebhook(body, TEST_WEBHOOK_SECRET, {
+      timestamp: t.clock.now(),
+      ...(webhookId ? { id: webhookId } : {}),
+    }),
     payload: body,
   });
   expect(res.statusCode).toBe(202);
@@ -62,7 +70,8 @@ const openFlags = (tutor: string, type: string) =>
     .select()
     .from(flags)
     .where(and(eq(flags.tutorId, tutor), eq(flags.flagType, type), eq(flags.status, 'open')));
-const rowOf = async (sessionId: string) => (await db().select().from(sessions).where(eq(sessions.sessionId, sessionId)))[0]!;
+const rowOf = async (sessionId: string) =>
+  (await db().select().from(sessions).where(eq(sessions.sessionId, sessionId)))[0]!;
 
 describe('tier 1 through the webhook', () => {
   it('processes a late session: finding, flag, scores, events', async () => {
@@ -81,7 +90,9 @@ describe('tier 1 through the webhook', () => {
     expect(s30.overallScore).toBeGreaterThan(0);
     expect(s30.confidence).toBeLessThan(0.1);
     const types = (await db().select({ type: events.type }).from(events)).map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['session.received', 'session.processed', 'flag.raised', 'score.changed']));
+    expect(types).toEqual(
+      expect.arrayContaining(['session.received', 'session.processed', 'flag.raised', 'score.changed']),
+    );
   });
 
   it('adds a second incident to the same open flag instead of opening another', async () => {
@@ -108,19 +119,37 @@ describe('tier 1 through the webhook', () => {
   it('a corrected re-send re-scores the session', async () => {
     const late = session('ses_fix', 'tut_c', 300, { tutor_join_time: minutesBefore(360 - 15) });
     await deliver(late);
-    const lateScore = (await db().select().from(tutorScores).where(and(eq(tutorScores.tutorId, 'tut_c'), eq(tutorScores.windowDays, 30))))[0]!;
+    const lateScore = (
+      await db()
+        .select()
+        .from(tutorScores)
+        .where(and(eq(tutorScores.tutorId, 'tut_c'), eq(tutorScores.windowDays, 30)))
+    )[0]!;
     expect(lateScore.lateCount).toBe(1);
     await deliver({ ...late, tutor_join_time: minutesBefore(360 + 1) });
     const row = await rowOf('ses_fix');
     expect(row).toMatchObject({ version: 2, processingStatus: 'processed' });
-    expect(await db().select().from(sessionFindings).where(eq(sessionFindings.sessionId, row.id))).toEqual([]);
-    const fixed = (await db().select().from(tutorScores).where(and(eq(tutorScores.tutorId, 'tut_c'), eq(tutorScores.windowDays, 30))))[0]!;
+    expect(await db().select().from(sessionFindings).where(eq(sessionFindings.sessionId, row.id))).toEqual(
+      [],
+    );
+    const fixed = (
+      await db()
+        .select()
+        .from(tutorScores)
+        .where(and(eq(tutorScores.tutorId, 'tut_c'), eq(tutorScores.windowDays, 30)))
+    )[0]!;
     expect(fixed.lateCount).toBe(0);
     expect(fixed.overallScore!).toBeGreaterThan(lateScore.overallScore!);
   });
 
   it('records a student no-show without flagging the tutor', async () => {
-    await deliver(session('ses_student_absent', 'tut_d', 400, { student_join_time: null, student_leave_time: null, tutor_leave_time: minutesBefore(400 + 40) }));
+    await deliver(
+      session('ses_student_absent', 'tut_d', 400, {
+        student_join_time: null,
+        student_leave_time: null,
+        tutor_leave_time: minutesBefore(400 + 40),
+      }),
+    );
     const row = await rowOf('ses_student_absent');
     const found = await db().select().from(sessionFindings).where(eq(sessionFindings.sessionId, row.id));
     expect(found.map((f) => [f.type, f.blamesTutor])).toEqual([['student_no_show', false]]);
@@ -131,14 +160,24 @@ describe('tier 1 through the webhook', () => {
     for (let i = 0; i < 10; i++) {
       const resched = i % 3 === 0; // 4 of 10 tutor-initiated
       await deliver(
-        session(`ses_r_${i}`, 'tut_e', 600 + i * 120, resched ? { was_rescheduled: true, rescheduled_by: 'tutor' } : {}),
+        session(
+          `ses_r_${i}`,
+          'tut_e',
+          600 + i * 120,
+          resched ? { was_rescheduled: true, rescheduled_by: 'tutor' } : {},
+        ),
       );
     }
     const [flag] = await openFlags('tut_e', 'high_reschedule_rate');
     expect(flag).toBeDefined();
     expect(flag!.severity).toBe('high');
     expect(flag!.supportingData.metrics).toMatchObject({ tutor_reschedules_30d: 4, sessions_30d: 10 });
-    const s30 = (await db().select().from(tutorScores).where(and(eq(tutorScores.tutorId, 'tut_e'), eq(tutorScores.windowDays, 30))))[0]!;
+    const s30 = (
+      await db()
+        .select()
+        .from(tutorScores)
+        .where(and(eq(tutorScores.tutorId, 'tut_e'), eq(tutorScores.windowDays, 30)))
+    )[0]!;
     expect(s30.isHighRisk).toBe(true);
   });
 });

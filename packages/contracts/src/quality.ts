@@ -38,14 +38,20 @@ export const ZFlag = z
     id: z.uuid(),
     tutor_id: z.string(),
     tutor_name: z.string().nullable(),
-    session_id: z.string().nullable().describe('Platform id of the latest session behind the flag; null for pattern flags'),
+    session_id: z
+      .string()
+      .nullable()
+      .describe('Platform id of the latest session behind the flag; null for pattern flags'),
     flag_type: ZFlagType,
     severity: ZSeverity,
     title: z.string(),
     description: z.string(),
     recommended_action: z.string().nullable(),
     supporting_data: z
-      .object({ sessions: z.array(z.string()), metrics: z.record(z.string(), z.union([z.number(), z.string(), z.null()])) })
+      .object({
+        sessions: z.array(z.string()),
+        metrics: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+      })
       .loose(),
     occurrences: z.number().int(),
     status: ZFlagStatus,
@@ -66,7 +72,9 @@ export const ZFlagEvent = z
   .object({
     id: z.number().int(),
     at: ZTimestamp,
-    action: z.string().describe('raised | evidence_added | escalated | assigned | resolved | dismissed | reopened'),
+    action: z
+      .string()
+      .describe('raised | evidence_added | escalated | assigned | resolved | dismissed | reopened'),
     actor_label: z.string().nullable(),
     details: z.record(z.string(), z.unknown()).nullable(),
   })

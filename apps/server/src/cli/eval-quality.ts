@@ -109,7 +109,15 @@ async function main() {
     await db.insert(subjects).values(dataset.subjects).onConflictDoNothing();
     await db
       .insert(tutors)
-      .values(dataset.tutors.map((t) => ({ id: t.id, name: t.name, email: t.email, mainSubjectId: t.mainSubjectId, hiredAt: t.hiredAt })))
+      .values(
+        dataset.tutors.map((t) => ({
+          id: t.id,
+          name: t.name,
+          email: t.email,
+          mainSubjectId: t.mainSubjectId,
+          hiredAt: t.hiredAt,
+        })),
+      )
       .onConflictDoNothing();
     await db
       .insert(tutorSubjects)
@@ -118,7 +126,17 @@ async function main() {
     for (let i = 0; i < dataset.students.length; i += 1000) {
       await db
         .insert(students)
-        .values(dataset.students.slice(i, i + 1000).map((s) => ({ id: s.id, name: s.name, email: s.email, gradeLevel: s.gradeLevel, signedUpAt: s.signedUpAt })))
+        .values(
+          dataset.students
+            .slice(i, i + 1000)
+            .map((s) => ({
+              id: s.id,
+              name: s.name,
+              email: s.email,
+              gradeLevel: s.gradeLevel,
+              signedUpAt: s.signedUpAt,
+            })),
+        )
         .onConflictDoNothing();
     }
 
@@ -148,7 +166,9 @@ async function main() {
           codes.set(res.statusCode, (codes.get(res.statusCode) ?? 0) + 1);
           if ((i + 1) % 2000 === 0) {
             const c = await rt.queue.counts();
-            console.log(`  … ${i + 1} delivered after ${((performance.now() - t0) / 1000).toFixed(0)} s (queue: ${c.waiting} waiting, ${c.active} active)`);
+            console.log(
+              `  … ${i + 1} delivered after ${((performance.now() - t0) / 1000).toFixed(0)} s (queue: ${c.waiting} waiting, ${c.active} active)`,
+            );
           }
         }
       }),
@@ -171,7 +191,9 @@ async function main() {
     const scores = await db.select().from(tutorScores).where(eq(tutorScores.windowDays, 30));
     const scoreOf = new Map(scores.map((s) => [s.tutorId, s]));
 
-    console.log('\n  behaviour              flag type                      planted  flagged  precision  recall');
+    console.log(
+      '\n  behaviour              flag type                      planted  flagged  precision  recall',
+    );
     const misses: string[] = [];
     let allMet = true;
     for (const [behaviour, flagType] of Object.entries(FLAG_FOR) as Array<[Behaviour, string]>) {
@@ -196,10 +218,14 @@ async function main() {
     }
     // Excellent tutors should rank at the top: the share of them among the top-k scores (k = how many).
     const excellent = new Set(truth.behaviours.excellent);
-    const ranked = [...scores].filter((s) => s.overallScore !== null).sort((a, b) => b.overallScore! - a.overallScore!);
+    const ranked = [...scores]
+      .filter((s) => s.overallScore !== null)
+      .sort((a, b) => b.overallScore! - a.overallScore!);
     const topK = ranked.slice(0, excellent.size);
     const overlap = topK.filter((s) => excellent.has(s.tutorId)).length;
-    console.log(`  excellent (top-${excellent.size} by score) ${' '.repeat(21)} ${String(excellent.size).padStart(7)}  ${String(topK.length).padStart(7)}  ${fmt(overlap / Math.max(1, topK.length))}      ${fmt(overlap / Math.max(1, excellent.size))}`);
+    console.log(
+      `  excellent (top-${excellent.size} by score) ${' '.repeat(21)} ${String(excellent.size).padStart(7)}  ${String(topK.length).padStart(7)}  ${fmt(overlap / Math.max(1, topK.length))}      ${fmt(overlap / Math.max(1, excellent.size))}`,
+    );
     const poorTeaching = new Set(truth.poor_teaching);
     const lowQuality = byType.get('low_session_quality') ?? new Set<string>();
     const lqTp = [...lowQuality].filter((id) => poorTeaching.has(id)).length;
@@ -207,7 +233,9 @@ async function main() {
       `  poor teaching (tier 2)  low_session_quality            ${String(poorTeaching.size).padStart(7)}  ${String(lowQuality.size).padStart(7)}  ${fmt(lowQuality.size ? lqTp / lowQuality.size : Number.NaN)}      ${fmt(poorTeaching.size ? lqTp / poorTeaching.size : Number.NaN)}  (informational)`,
     );
     console.log(misses.length ? `\n  misses:\n${misses.join('\n')}` : '\n  no misses');
-    console.log(`\n  target (precision and recall ≥ 0.95 for every flagged behaviour): ${allMet ? 'met' : 'not met'}`);
+    console.log(
+      `\n  target (precision and recall ≥ 0.95 for every flagged behaviour): ${allMet ? 'met' : 'not met'}`,
+    );
   } finally {
     await app.close();
     await rt.close();

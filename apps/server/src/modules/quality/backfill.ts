@@ -20,7 +20,14 @@ import { toSessionFacts } from './tier1';
 
 const PAGE = 500;
 
-export type BackfillResult = { sessions: number; findings: number; flags: number; tutors: number; tier2Queued: number; ms: number };
+export type BackfillResult = {
+  sessions: number;
+  findings: number;
+  flags: number;
+  tutors: number;
+  tier2Queued: number;
+  ms: number;
+};
 
 export async function backfillQuality(
   deps: { db: Db; clock: Clock; queue: JobQueue<AppJobs>; events: EventService; scores: ScoreService },
@@ -72,7 +79,8 @@ export async function backfillQuality(
           if (r.outcome === 'raised') result.flags++;
         }
       }
-      for (let i = 0; i < values.length; i += 1000) await tx.insert(sessionFindings).values(values.slice(i, i + 1000));
+      for (let i = 0; i < values.length; i += 1000)
+        await tx.insert(sessionFindings).values(values.slice(i, i + 1000));
       result.findings += values.length;
       await markProcessedBatch(tx, rows, now);
     });

@@ -30,13 +30,18 @@ export type RaiseFlagInput = {
 const MAX_SUPPORTING_SESSIONS = 50;
 const OPEN = ['open', 'in_progress'] as const;
 
-export async function raiseFlag(tx: DbOrTx, input: RaiseFlagInput): Promise<{ flag: FlagRow; outcome: RaiseOutcome }> {
+export async function raiseFlag(
+  tx: DbOrTx,
+  input: RaiseFlagInput,
+): Promise<{ flag: FlagRow; outcome: RaiseOutcome }> {
   const { decision: d, at } = input;
   for (let attempt = 0; attempt < 3; attempt++) {
     const [open] = await tx
       .select()
       .from(flags)
-      .where(and(eq(flags.tutorId, input.tutorId), eq(flags.flagType, d.type), inArray(flags.status, [...OPEN])))
+      .where(
+        and(eq(flags.tutorId, input.tutorId), eq(flags.flagType, d.type), inArray(flags.status, [...OPEN])),
+      )
       .for('update')
       .limit(1);
 
@@ -114,14 +119,21 @@ export async function raiseFlag(tx: DbOrTx, input: RaiseFlagInput): Promise<{ fl
         description: d.description,
         title: d.title,
         sessionId: input.sessionId ?? open.sessionId,
-        supportingData: { ...open.supportingData, sessions, metrics: { ...open.supportingData.metrics, ...d.metrics } },
+        supportingData: {
+          ...open.supportingData,
+          sessions,
+          metrics: { ...open.supportingData.metrics, ...d.metrics },
+        },
         occurrences: input.evidenceKey ? sql`${flags.occurrences} + 1` : open.occurrences,
         lastSeenAt: at,
         updatedAt: at,
       })
       .where(eq(flags.id, open.id))
       .returning();
-    return { flag: updated!, outcome: escalated ? 'escalated' : input.evidenceKey ? 'evidence_added' : 'updated' };
+    return {
+      flag: updated!,
+      outcome: escalated ? 'escalated' : input.evidenceKey ? 'evidence_added' : 'updated',
+    };
   }
   throw new Error(`Could not raise ${d.type} for ${input.tutorId}: concurrent updates kept conflicting`);
 }

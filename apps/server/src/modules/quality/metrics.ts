@@ -127,7 +127,10 @@ export async function loadWindowCounts(
 }
 
 /** Counts for one tutor over [from, to): before/after comparisons around an intervention. */
-export async function loadCountsBetween(db: DbOrTx, opts: { tutorId: string; from: Date; to: Date }): Promise<WindowCounts> {
+export async function loadCountsBetween(
+  db: DbOrTx,
+  opts: { tutorId: string; from: Date; to: Date },
+): Promise<WindowCounts> {
   const [totals, res] = await Promise.all([
     tutorTotalsBetween(db, opts),
     db.execute(sql`

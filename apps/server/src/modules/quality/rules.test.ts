@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePatterns, evaluateSession, flagForFinding, wilsonLower, type PatternCounts, type SessionFacts } from './rules';
+import {
+  evaluatePatterns,
+  evaluateSession,
+  flagForFinding,
+  wilsonLower,
+  type PatternCounts,
+  type SessionFacts,
+} from './rules';
 import { QUALITY_THRESHOLDS } from './thresholds';
 
 const START = new Date('2026-11-20T17:00:00Z');
@@ -19,27 +26,75 @@ const base: SessionFacts = {
   rescheduledBy: null,
 };
 const types = (s: Partial<SessionFacts>) =>
-  evaluateSession({ ...base, ...s }).map((f) => ({ type: f.type, severity: f.severity, ...(f.minutes !== null ? { minutes: f.minutes } : {}) }));
+  evaluateSession({ ...base, ...s }).map((f) => ({
+    type: f.type,
+    severity: f.severity,
+    ...(f.minutes !== null ? { minutes: f.minutes } : {}),
+  }));
 
 describe('evaluateSession', () => {
   it.each([
     { name: 'a clean session', s: {}, expect: [] },
-    { name: 'tutor no-show', s: { tutorJoin: null, tutorLeave: null }, expect: [{ type: 'tutor_no_show', severity: 'critical' }] },
-    { name: 'nobody joined: still the tutor’s no-show', s: { tutorJoin: null, tutorLeave: null, studentJoin: null, studentLeave: null }, expect: [{ type: 'tutor_no_show', severity: 'critical' }] },
-    { name: 'student no-show is recorded, not blamed', s: { studentJoin: null, studentLeave: null, tutorLeave: at(20) }, expect: [{ type: 'student_no_show', severity: 'low' }] },
+    {
+      name: 'tutor no-show',
+      s: { tutorJoin: null, tutorLeave: null },
+      expect: [{ type: 'tutor_no_show', severity: 'critical' }],
+    },
+    {
+      name: 'nobody joined: still the tutor’s no-show',
+      s: { tutorJoin: null, tutorLeave: null, studentJoin: null, studentLeave: null },
+      expect: [{ type: 'tutor_no_show', severity: 'critical' }],
+    },
+    {
+      name: 'student no-show is recorded, not blamed',
+      s: { studentJoin: null, studentLeave: null, tutorLeave: at(20) },
+      expect: [{ type: 'student_no_show', severity: 'low' }],
+    },
     { name: 'late by 4 min', s: { tutorJoin: at(4) }, expect: [] },
     { name: 'late by exactly 5 min', s: { tutorJoin: at(5) }, expect: [] },
-    { name: 'late by 12 min', s: { tutorJoin: at(12) }, expect: [{ type: 'tutor_late', severity: 'medium', minutes: 12 }] },
-    { name: 'late by 25 min', s: { tutorJoin: at(25) }, expect: [{ type: 'tutor_late', severity: 'high', minutes: 25 }] },
+    {
+      name: 'late by 12 min',
+      s: { tutorJoin: at(12) },
+      expect: [{ type: 'tutor_late', severity: 'medium', minutes: 12 }],
+    },
+    {
+      name: 'late by 25 min',
+      s: { tutorJoin: at(25) },
+      expect: [{ type: 'tutor_late', severity: 'high', minutes: 25 }],
+    },
     { name: 'left 8 min early', s: { tutorLeave: at(52), studentLeave: at(52) }, expect: [] },
-    { name: 'left 15 min early', s: { tutorLeave: at(45), studentLeave: at(45) }, expect: [{ type: 'session_ended_early', severity: 'medium', minutes: 15 }] },
-    { name: 'left 30 min early', s: { tutorLeave: at(30), studentLeave: at(60) }, expect: [{ type: 'session_ended_early', severity: 'high', minutes: 30 }] },
-    { name: 'student left first: not the tutor’s early end', s: { studentLeave: at(30), tutorLeave: at(35) }, expect: [] },
-    { name: 'poor first session (2/5)', s: { isFirstSession: true, studentRating: 2 }, expect: [{ type: 'poor_first_session', severity: 'high' }] },
+    {
+      name: 'left 15 min early',
+      s: { tutorLeave: at(45), studentLeave: at(45) },
+      expect: [{ type: 'session_ended_early', severity: 'medium', minutes: 15 }],
+    },
+    {
+      name: 'left 30 min early',
+      s: { tutorLeave: at(30), studentLeave: at(60) },
+      expect: [{ type: 'session_ended_early', severity: 'high', minutes: 30 }],
+    },
+    {
+      name: 'student left first: not the tutor’s early end',
+      s: { studentLeave: at(30), tutorLeave: at(35) },
+      expect: [],
+    },
+    {
+      name: 'poor first session (2/5)',
+      s: { isFirstSession: true, studentRating: 2 },
+      expect: [{ type: 'poor_first_session', severity: 'high' }],
+    },
     { name: 'first session rated 3 is fine', s: { isFirstSession: true, studentRating: 3 }, expect: [] },
     { name: 'a 1/5 on a regular session is no first-session flag', s: { studentRating: 1 }, expect: [] },
-    { name: 'tutor-initiated reschedule', s: { wasRescheduled: true, rescheduledBy: 'tutor' }, expect: [{ type: 'tutor_rescheduled', severity: 'low' }] },
-    { name: 'student-initiated reschedule', s: { wasRescheduled: true, rescheduledBy: 'student' }, expect: [] },
+    {
+      name: 'tutor-initiated reschedule',
+      s: { wasRescheduled: true, rescheduledBy: 'tutor' },
+      expect: [{ type: 'tutor_rescheduled', severity: 'low' }],
+    },
+    {
+      name: 'student-initiated reschedule',
+      s: { wasRescheduled: true, rescheduledBy: 'student' },
+      expect: [],
+    },
     {
       name: 'late and early together',
       s: { tutorJoin: at(22), tutorLeave: at(40), studentLeave: at(60) },
@@ -48,9 +103,12 @@ describe('evaluateSession', () => {
         { type: 'session_ended_early', severity: 'medium', minutes: 20 }, // exactly 20 is not > 20
       ],
     },
-  ] as Array<{ name: string; s: Partial<SessionFacts>; expect: unknown[] }>)('$name', ({ s, expect: want }) => {
-    expect(types(s)).toEqual(want);
-  });
+  ] as Array<{ name: string; s: Partial<SessionFacts>; expect: unknown[] }>)(
+    '$name',
+    ({ s, expect: want }) => {
+      expect(types(s)).toEqual(want);
+    },
+  );
 
   it('honours other thresholds passed in', () => {
     const strict = { ...QUALITY_THRESHOLDS, lateMinutes: 2 };
@@ -59,7 +117,11 @@ describe('evaluateSession', () => {
 
   it('turns incidents into flag decisions, but not student no-shows', () => {
     const [late] = evaluateSession({ ...base, tutorJoin: at(12) });
-    expect(flagForFinding(late!, base)).toMatchObject({ type: 'tutor_late', severity: 'medium', metrics: { minutes_late: 12 } });
+    expect(flagForFinding(late!, base)).toMatchObject({
+      type: 'tutor_late',
+      severity: 'medium',
+      metrics: { minutes_late: 12 },
+    });
     const [studentNoShow] = evaluateSession({ ...base, studentJoin: null, studentLeave: null });
     expect(flagForFinding(studentNoShow!, base)).toBeNull();
   });
@@ -77,26 +139,47 @@ describe('evaluatePatterns', () => {
     firstRated90: 10,
     poorFirst90: 0,
   };
-  const flagTypes = (c: Partial<PatternCounts>) => evaluatePatterns({ ...clean, ...c }).map((d) => `${d.type}:${d.severity}`);
+  const flagTypes = (c: Partial<PatternCounts>) =>
+    evaluatePatterns({ ...clean, ...c }).map((d) => `${d.type}:${d.severity}`);
 
   it.each([
     { name: 'a typical tutor', c: {}, expect: [] },
-    { name: 'reschedules at 16 %: above 15 % on paper, not with confidence', c: { tutorReschedules30: 16 }, expect: [] },
+    {
+      name: 'reschedules at 16 %: above 15 % on paper, not with confidence',
+      c: { tutorReschedules30: 16 },
+      expect: [],
+    },
     { name: 'reschedules at 24 %', c: { tutorReschedules30: 24 }, expect: ['high_reschedule_rate:medium'] },
     { name: 'reschedules at 30 %', c: { tutorReschedules30: 30 }, expect: ['high_reschedule_rate:high'] },
-    { name: '3 reschedules in the first 8 sessions', c: { sessions30: 8, joined30: 8, bothJoined30: 8, late30: 0, earlyEnds30: 0, tutorReschedules30: 3 }, expect: [] },
-    { name: 'too few sessions to judge a rate', c: { sessions30: 4, joined30: 4, bothJoined30: 4, tutorReschedules30: 3 }, expect: [] },
+    {
+      name: '3 reschedules in the first 8 sessions',
+      c: { sessions30: 8, joined30: 8, bothJoined30: 8, late30: 0, earlyEnds30: 0, tutorReschedules30: 3 },
+      expect: [],
+    },
+    {
+      name: 'too few sessions to judge a rate',
+      c: { sessions30: 4, joined30: 4, bothJoined30: 4, tutorReschedules30: 3 },
+      expect: [],
+    },
     { name: 'one no-show in 100', c: { noShows30: 1, joined30: 99 }, expect: [] },
     { name: '6 no-shows in 100 (not confidently above 5 %)', c: { noShows30: 6, joined30: 94 }, expect: [] },
     { name: '10 no-shows in 100', c: { noShows30: 10, joined30: 90 }, expect: ['chronic_no_show:critical'] },
-    { name: '25 no-shows in 300', c: { sessions30: 300, noShows30: 25, joined30: 275, bothJoined30: 270 }, expect: ['chronic_no_show:high'] },
+    {
+      name: '25 no-shows in 300',
+      c: { sessions30: 300, noShows30: 25, joined30: 275, bothJoined30: 270 },
+      expect: ['chronic_no_show:high'],
+    },
     { name: 'late 25 % of the time (not confidently above 20 %)', c: { late30: 25 }, expect: [] },
     { name: 'late 45 % of the time', c: { late30: 45 }, expect: ['chronic_lateness:high'] },
     { name: 'late 32 % of the time', c: { late30: 32 }, expect: ['chronic_lateness:medium'] },
     { name: 'early 28 % of attended sessions', c: { earlyEnds30: 27 }, expect: ['chronic_early_end:medium'] },
     { name: 'one poor first session of two', c: { firstRated90: 2, poorFirst90: 1 }, expect: [] },
     { name: 'three poor first sessions of five', c: { firstRated90: 5, poorFirst90: 3 }, expect: [] },
-    { name: 'five poor first sessions of six', c: { firstRated90: 6, poorFirst90: 5 }, expect: ['repeated_poor_first_sessions:high'] },
+    {
+      name: 'five poor first sessions of six',
+      c: { firstRated90: 6, poorFirst90: 5 },
+      expect: ['repeated_poor_first_sessions:high'],
+    },
   ])('$name', ({ c, expect: want }) => {
     expect(flagTypes(c)).toEqual(want);
   });

@@ -7,7 +7,8 @@ import { QUALITY_THRESHOLDS, type QualityThresholds } from './thresholds';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-export const maxSeverity = (a: Severity, b: Severity): Severity => (SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b);
+export const maxSeverity = (a: Severity, b: Severity): Severity =>
+  SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
 
 export type SessionFacts = {
   /** Platform session id. */
@@ -205,12 +206,19 @@ export function wilsonLower(k: number, n: number, z = 1.96): number {
 const confidentlyAbove = (k: number, n: number, threshold: number) => n > 0 && wilsonLower(k, n) >= threshold;
 
 /** Pattern flags: which aggregate flags the tutor's windows call for now. */
-export function evaluatePatterns(c: PatternCounts, t: QualityThresholds = QUALITY_THRESHOLDS): FlagDecision[] {
+export function evaluatePatterns(
+  c: PatternCounts,
+  t: QualityThresholds = QUALITY_THRESHOLDS,
+): FlagDecision[] {
   const out: FlagDecision[] = [];
   const enough = c.sessions30 >= t.minSessionsForRate;
 
   const reschedRate = rate(c.tutorReschedules30, c.sessions30);
-  if (enough && reschedRate > t.highRescheduleRate && confidentlyAbove(c.tutorReschedules30, c.sessions30, t.highRescheduleRate)) {
+  if (
+    enough &&
+    reschedRate > t.highRescheduleRate &&
+    confidentlyAbove(c.tutorReschedules30, c.sessions30, t.highRescheduleRate)
+  ) {
     out.push({
       type: 'high_reschedule_rate',
       severity: reschedRate > t.highRescheduleRateHigh ? 'high' : 'medium',
@@ -218,12 +226,20 @@ export function evaluatePatterns(c: PatternCounts, t: QualityThresholds = QUALIT
       description: `The tutor initiated reschedules on ${pct(reschedRate)} of sessions in the last ${t.rescheduleWindowDays} days (${c.tutorReschedules30} of ${c.sessions30}); the threshold is ${pct(t.highRescheduleRate)}.`,
       recommendedAction:
         'Talk to the tutor about availability; ask them to keep their calendar current and give notice early.',
-      metrics: { tutor_reschedule_rate_30d: reschedRate, tutor_reschedules_30d: c.tutorReschedules30, sessions_30d: c.sessions30 },
+      metrics: {
+        tutor_reschedule_rate_30d: reschedRate,
+        tutor_reschedules_30d: c.tutorReschedules30,
+        sessions_30d: c.sessions30,
+      },
     });
   }
 
   const noShowRate = rate(c.noShows30, c.sessions30);
-  if (enough && c.noShows30 >= t.chronicNoShowMinCount && confidentlyAbove(c.noShows30, c.sessions30, t.chronicNoShowRate)) {
+  if (
+    enough &&
+    c.noShows30 >= t.chronicNoShowMinCount &&
+    confidentlyAbove(c.noShows30, c.sessions30, t.chronicNoShowRate)
+  ) {
     out.push({
       type: 'chronic_no_show',
       severity: noShowRate >= 2 * t.chronicNoShowRate ? 'critical' : 'high',
@@ -236,7 +252,11 @@ export function evaluatePatterns(c: PatternCounts, t: QualityThresholds = QUALIT
   }
 
   const lateRate = rate(c.late30, c.joined30);
-  if (c.joined30 >= t.minSessionsForRate && c.late30 >= t.chronicLateMinCount && confidentlyAbove(c.late30, c.joined30, t.chronicLateRate)) {
+  if (
+    c.joined30 >= t.minSessionsForRate &&
+    c.late30 >= t.chronicLateMinCount &&
+    confidentlyAbove(c.late30, c.joined30, t.chronicLateRate)
+  ) {
     out.push({
       type: 'chronic_lateness',
       severity: lateRate >= 2 * t.chronicLateRate ? 'high' : 'medium',
@@ -264,7 +284,10 @@ export function evaluatePatterns(c: PatternCounts, t: QualityThresholds = QUALIT
   }
 
   const poorRate = rate(c.poorFirst90, c.firstRated90);
-  if (c.poorFirst90 >= t.poorFirstSessionsMinCount && confidentlyAbove(c.poorFirst90, c.firstRated90, t.poorFirstSessionsRate)) {
+  if (
+    c.poorFirst90 >= t.poorFirstSessionsMinCount &&
+    confidentlyAbove(c.poorFirst90, c.firstRated90, t.poorFirstSessionsRate)
+  ) {
     out.push({
       type: 'repeated_poor_first_sessions',
       severity: 'high',
@@ -272,7 +295,11 @@ export function evaluatePatterns(c: PatternCounts, t: QualityThresholds = QUALIT
       description: `${c.poorFirst90} of the tutor's ${c.firstRated90} rated first sessions (${pct(poorRate)}) in the last ${t.firstSessionWindowDays} days were rated ${t.poorFirstSessionRating}/5 or lower.`,
       recommendedAction:
         'Shadow or review a first session with the tutor; hold new-student assignments until a coaching session is done.',
-      metrics: { poor_first_rate_90d: poorRate, poor_first_90d: c.poorFirst90, first_rated_90d: c.firstRated90 },
+      metrics: {
+        poor_first_rate_90d: poorRate,
+        poor_first_90d: c.poorFirst90,
+        first_rated_90d: c.firstRated90,
+      },
     });
   }
   return out;

@@ -10,7 +10,13 @@ import { qualityPopulation, sessionAnalyses, tutorScoreHistory, tutorScores } fr
 import type { Clock } from '../../platform/clock';
 import type { EventService } from '../../platform/events/events.service';
 import { QUALITY_AUDIENCE, raiseFlag, type FlagRow, type RaiseOutcome } from './flags.core';
-import { loadCountsBetween, loadWindowCounts, measurePopulation, toWindowMetrics, EMPTY_COUNTS } from './metrics';
+import {
+  loadCountsBetween,
+  loadWindowCounts,
+  measurePopulation,
+  toWindowMetrics,
+  EMPTY_COUNTS,
+} from './metrics';
 import { evaluatePatterns } from './rules';
 import { computeScore, DEFAULT_POPULATION, ratingTrend, type Population, type WindowCounts } from './scoring';
 import { QUALITY_THRESHOLDS, SCORE_WEIGHTS } from './thresholds';
@@ -70,7 +76,10 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
   async function avgQuality(tutorIds: string[] | undefined, now: Date): Promise<Map<string, number>> {
     const since = new Date(now.getTime() - 30 * DAY_MS);
     const rows = await db
-      .select({ tutorId: sessionAnalyses.tutorId, avg: sql<number>`avg(${sessionAnalyses.qualityScore})::float8` })
+      .select({
+        tutorId: sessionAnalyses.tutorId,
+        avg: sql<number>`avg(${sessionAnalyses.qualityScore})::float8`,
+      })
       .from(sessionAnalyses)
       .where(
         and(
@@ -82,7 +91,15 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
     return new Map(rows.map((r) => [r.tutorId, Number(r.avg)]));
   }
 
-  function scoreValues(tutorId: string, days: number, c: WindowCounts, recent: WindowCounts, pop: Population, now: Date, quality: number | undefined) {
+  function scoreValues(
+    tutorId: string,
+    days: number,
+    c: WindowCounts,
+    recent: WindowCounts,
+    pop: Population,
+    now: Date,
+    quality: number | undefined,
+  ) {
     const s = computeScore(c, pop, SCORE_WEIGHTS);
     const m = toWindowMetrics(c, days, new Date(now.getTime() - days * DAY_MS), now);
     const tutorRescheduleRate = m.tutor_reschedule_rate ?? 0;
@@ -122,7 +139,8 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
       confidence: s.confidence,
       // Seed 002's risk: tutor-initiated reschedules over the threshold; also a low score with some evidence.
       isHighRisk:
-        (c.sessions >= QUALITY_THRESHOLDS.minSessionsForRate && tutorRescheduleRate > QUALITY_THRESHOLDS.highRescheduleRate) ||
+        (c.sessions >= QUALITY_THRESHOLDS.minSessionsForRate &&
+          tutorRescheduleRate > QUALITY_THRESHOLDS.highRescheduleRate) ||
         (c.sessions > 0 && s.overall < 50 && s.confidence >= 0.3),
     } satisfies typeof tutorScores.$inferInsert;
   }
@@ -131,7 +149,10 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
    * Rescores the given tutors (undefined = every tutor with sessions in the last 90 days), writing current
    * scores, today's history row and pattern flags. Returns what changed so the caller can announce it.
    */
-  async function rescore(tutorIds?: string[], opts: { now?: Date; refreshPopulation?: boolean } = {}): Promise<RescoreResult> {
+  async function rescore(
+    tutorIds?: string[],
+    opts: { now?: Date; refreshPopulation?: boolean } = {},
+  ): Promise<RescoreResult> {
     const now = opts.now ?? clock.now();
     const pop = await population(now, { refresh: opts.refreshPopulation ?? false });
     const counts = await loadWindowCounts(db, { tutorIds, now, windowsDays: [...SCORE_WINDOWS] });
@@ -151,7 +172,9 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
         const rows = chunk.flatMap((id) => {
           const m = counts.get(id)!;
           const recent = m.get(7) ?? EMPTY_COUNTS;
-          return SCORE_WINDOWS.map((d) => scoreValues(id, d, m.get(d) ?? EMPTY_COUNTS, recent, pop, now, quality.get(id)));
+          return SCORE_WINDOWS.map((d) =>
+            scoreValues(id, d, m.get(d) ?? EMPTY_COUNTS, recent, pop, now, quality.get(id)),
+          );
         });
         await tx
           .insert(tutorScores)
@@ -202,7 +225,8 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
           });
         for (const r of history) {
           const from = previous.get(r.tutorId) ?? null;
-          if (from !== r.overallScore) result.scoreChanges.push({ tutorId: r.tutorId, from, to: r.overallScore });
+          if (from !== r.overallScore)
+            result.scoreChanges.push({ tutorId: r.tutorId, from, to: r.overallScore });
         }
         for (const id of chunk) {
           const m = counts.get(id)!;
@@ -223,7 +247,13 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
             QUALITY_THRESHOLDS,
           );
           for (const decision of decisions) {
-            const r = await raiseFlag(tx, { tutorId: id, decision, sessionId: null, evidenceKey: null, at: now });
+            const r = await raiseFlag(tx, {
+              tutorId: id,
+              decision,
+              sessionId: null,
+              evidenceKey: null,
+              at: now,
+            });
             if (r.outcome !== 'unchanged' && r.outcome !== 'updated') result.flags.push(r);
           }
         }
@@ -242,7 +272,12 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
       })),
       ...r.flags.map((f) => ({
         type: f.outcome === 'raised' ? 'flag.raised' : 'flag.updated',
-        payload: { flag_id: f.flag.id, tutor_id: f.flag.tutorId, flag_type: f.flag.flagType, severity: f.flag.severity },
+        payload: {
+          flag_id: f.flag.id,
+          tutor_id: f.flag.tutorId,
+          flag_type: f.flag.flagType,
+          severity: f.flag.severity,
+        },
         audience: QUALITY_AUDIENCE,
       })),
     ];

@@ -26,7 +26,15 @@ describe('computeScore', () => {
   it('stays within 0-100 with its breakdown, for the best and the worst', () => {
     const best = computeScore(counts(200, { ratingSum: 200 * 5 }), DEFAULT_POPULATION);
     const worst = computeScore(
-      counts(200, { noShows: 100, joined: 100, bothJoined: 100, late: 90, earlyEnds: 90, tutorReschedules: 150, ratingSum: 200 }),
+      counts(200, {
+        noShows: 100,
+        joined: 100,
+        bothJoined: 100,
+        late: 90,
+        earlyEnds: 90,
+        tutorReschedules: 150,
+        ratingSum: 200,
+      }),
       DEFAULT_POPULATION,
     );
     for (const s of [best, worst]) {
@@ -40,9 +48,19 @@ describe('computeScore', () => {
   });
 
   it('does not rank a tutor worst or best on two sessions (shrinkage toward the population)', () => {
-    const twoBad = computeScore(counts(2, { noShows: 1, joined: 1, bothJoined: 1, rated: 1, ratingSum: 1 }), DEFAULT_POPULATION);
+    const twoBad = computeScore(
+      counts(2, { noShows: 1, joined: 1, bothJoined: 1, rated: 1, ratingSum: 1 }),
+      DEFAULT_POPULATION,
+    );
     const manyMediocre = computeScore(
-      counts(200, { noShows: 20, joined: 180, bothJoined: 180, late: 40, tutorReschedules: 30, ratingSum: 200 * 3.6 }),
+      counts(200, {
+        noShows: 20,
+        joined: 180,
+        bothJoined: 180,
+        late: 40,
+        tutorReschedules: 30,
+        ratingSum: 200 * 3.6,
+      }),
       DEFAULT_POPULATION,
     );
     expect(twoBad.overall).toBeGreaterThan(manyMediocre.overall);
@@ -61,7 +79,11 @@ describe('computeScore', () => {
   });
 
   it('falls as no-shows rise, other things equal', () => {
-    const scores = [0, 5, 10, 20].map((ns) => computeScore(counts(100, { noShows: ns, joined: 100 - ns, bothJoined: 100 - ns }), DEFAULT_POPULATION).overall);
+    const scores = [0, 5, 10, 20].map(
+      (ns) =>
+        computeScore(counts(100, { noShows: ns, joined: 100 - ns, bothJoined: 100 - ns }), DEFAULT_POPULATION)
+          .overall,
+    );
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(scores[0]).toBeGreaterThan(scores[3]!);
   });

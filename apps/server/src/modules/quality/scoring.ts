@@ -52,7 +52,13 @@ export type ScoreResult = {
   reliability: number;
   confidence: number;
   /** The shrunk rates the components were computed from. */
-  shrunk: { noShowRate: number; lateRate: number; earlyEndRate: number; tutorRescheduleRate: number; avgRating: number };
+  shrunk: {
+    noShowRate: number;
+    lateRate: number;
+    earlyEndRate: number;
+    tutorRescheduleRate: number;
+    avgRating: number;
+  };
 };
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));

@@ -133,7 +133,10 @@ export function createTier1Handler(deps: Tier1Deps) {
     if (deps.reports) {
       await deps.reports.queueSessionReport({ sessionRowId: row.id, version: row.version });
       for (const r of [...raised, ...rescored.flags]) {
-        if (r.flag.severity === 'critical' && (r.outcome === 'raised' || r.outcome === 'escalated' || r.outcome === 'evidence_added')) {
+        if (
+          r.flag.severity === 'critical' &&
+          (r.outcome === 'raised' || r.outcome === 'escalated' || r.outcome === 'evidence_added')
+        ) {
           await deps.reports.queueCriticalAlert({ flagId: r.flag.id, sessionRowId: row.id });
         }
       }

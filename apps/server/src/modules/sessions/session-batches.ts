@@ -9,7 +9,10 @@ import { sessions } from '../../db/schema/index';
 export type SessionRow = typeof sessions.$inferSelect;
 
 /** Oldest-first page of sessions still waiting for tier 1, after the given row id (keyset pagination). */
-export async function listReceivedBatch(db: DbOrTx, opts: { after?: { start: Date; id: string }; limit: number }): Promise<SessionRow[]> {
+export async function listReceivedBatch(
+  db: DbOrTx,
+  opts: { after?: { start: Date; id: string }; limit: number },
+): Promise<SessionRow[]> {
   const after = opts.after
     ? sql`(${sessions.sessionStartTime}, ${sessions.id}) > (${opts.after.start}::timestamptz, ${opts.after.id}::uuid)`
     : undefined;
@@ -22,7 +25,11 @@ export async function listReceivedBatch(db: DbOrTx, opts: { after?: { start: Dat
 }
 
 /** Marks these rows processed, unless a correction bumped their version meanwhile. */
-export async function markProcessedBatch(db: DbOrTx, rows: Array<{ id: string; version: number }>, at: Date): Promise<number> {
+export async function markProcessedBatch(
+  db: DbOrTx,
+  rows: Array<{ id: string; version: number }>,
+  at: Date,
+): Promise<number> {
   if (rows.length === 0) return 0;
   const byVersion = new Map<number, string[]>();
   for (const r of rows) byVersion.set(r.version, [...(byVersion.get(r.version) ?? []), r.id]);
