@@ -14,10 +14,20 @@ const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts', 'screenshots');
 
 /** The navigation every role must see, in order (app/navigation.ts is the table under test). */
 const EXPECTED_NAV = {
-  admin: ['Home', 'Users', 'API keys', 'Audit log'],
-  coach: ['Home'],
+  admin: [
+    'Home',
+    'Overview',
+    'Tutors',
+    'Flags',
+    'Analytics',
+    'Interventions',
+    'Users',
+    'API keys',
+    'Audit log',
+  ],
+  coach: ['Home', 'Overview', 'Tutors', 'Flags', 'Analytics', 'Interventions'],
   operator: ['Home'],
-  viewer: ['Home'],
+  viewer: ['Home', 'Overview', 'Tutors', 'Flags', 'Analytics', 'Interventions'],
   student: ['Home'],
   tutor: ['Home'],
 } as const;

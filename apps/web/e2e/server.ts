@@ -31,7 +31,13 @@ export function ensureWebBuild(): void {
   execFileSync('npx', ['vite', 'build'], { cwd: WEB_ROOT, stdio: 'inherit' });
 }
 
-export type RunningServer = { baseUrl: string; stop: () => Promise<void>; output: () => string };
+export type RunningServer = {
+  baseUrl: string;
+  stop: () => Promise<void>;
+  output: () => string;
+  /** The server's DATA_DIR (holds secrets.json, e.g. the webhook secret); removed by stop(). */
+  dataDir: string;
+};
 
 export async function startServer({ timeoutMs = 90_000 } = {}): Promise<RunningServer> {
   const port = await findFreePort();
@@ -89,7 +95,7 @@ export async function startServer({ timeoutMs = 90_000 } = {}): Promise<RunningS
     }
     try {
       const response = await fetch(`${baseUrl}/api/health`);
-      if (response.status === 200) return { baseUrl, stop, output: () => output };
+      if (response.status === 200) return { baseUrl, stop, output: () => output, dataDir };
     } catch {
       /* not listening yet */
     }

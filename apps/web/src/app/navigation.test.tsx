@@ -6,10 +6,20 @@ import { MainNav } from './layout/main-nav';
 import { canVisit, getNavItems } from './navigation';
 
 const EXPECTED: Record<TRole, string[]> = {
-  admin: ['Home', 'Users', 'API keys', 'Audit log'],
-  coach: ['Home'],
+  admin: [
+    'Home',
+    'Overview',
+    'Tutors',
+    'Flags',
+    'Analytics',
+    'Interventions',
+    'Users',
+    'API keys',
+    'Audit log',
+  ],
+  coach: ['Home', 'Overview', 'Tutors', 'Flags', 'Analytics', 'Interventions'],
   operator: ['Home'],
-  viewer: ['Home'],
+  viewer: ['Home', 'Overview', 'Tutors', 'Flags', 'Analytics', 'Interventions'],
   student: ['Home'],
   tutor: ['Home'],
 };

@@ -21,6 +21,28 @@ export const NAV_ITEMS: readonly NavItem[] = [
   // { id: 'quality', label: 'Quality', to: '/quality', roles: ['coach', 'admin', 'viewer'] },
   // { id: 'operations', label: 'Operations', to: '/operations', roles: ['operator', 'admin', 'viewer'] },
   // { id: 'companion', label: 'Companion', to: '/companion', roles: ['student', 'tutor', 'admin'] },
+  // Overview matches exactly, so it is not highlighted on every /quality page.
+  {
+    id: 'quality-overview',
+    label: 'Overview',
+    to: '/quality',
+    roles: ['coach', 'admin', 'viewer'],
+    end: true,
+  },
+  { id: 'quality-tutors', label: 'Tutors', to: '/quality/tutors', roles: ['coach', 'admin', 'viewer'] },
+  { id: 'quality-flags', label: 'Flags', to: '/quality/flags', roles: ['coach', 'admin', 'viewer'] },
+  {
+    id: 'quality-analytics',
+    label: 'Analytics',
+    to: '/quality/analytics',
+    roles: ['coach', 'admin', 'viewer'],
+  },
+  {
+    id: 'quality-interventions',
+    label: 'Interventions',
+    to: '/quality/interventions',
+    roles: ['coach', 'admin', 'viewer'],
+  },
   { id: 'users', label: 'Users', to: paths.admin.users.getHref(), roles: ['admin'] },
   { id: 'api-keys', label: 'API keys', to: paths.admin.apiKeys.getHref(), roles: ['admin'] },
   { id: 'audit-log', label: 'Audit log', to: paths.admin.auditLog.getHref(), roles: ['admin'] },

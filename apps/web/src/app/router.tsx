@@ -50,6 +50,60 @@ export const createRoutes = (): RouteObject[] => [
                   Component: async () => (await import('@/features/admin/pages/audit-log-page')).AuditLogPage,
                 },
               },
+              {
+                path: '/quality',
+                lazy: {
+                  Component: async () =>
+                    (await import('@/features/quality/pages/overview-page')).OverviewPage,
+                },
+              },
+              {
+                path: '/quality/tutors',
+                lazy: {
+                  Component: async () => (await import('@/features/quality/pages/tutors-page')).TutorsPage,
+                },
+              },
+              {
+                path: '/quality/tutors/:tutorId',
+                lazy: {
+                  Component: async () =>
+                    (await import('@/features/quality/pages/tutor-detail-page')).TutorDetailPage,
+                },
+              },
+              {
+                path: '/quality/flags',
+                lazy: {
+                  Component: async () => (await import('@/features/quality/pages/flags-page')).FlagsPage,
+                },
+              },
+              {
+                path: '/quality/flags/:id',
+                lazy: {
+                  Component: async () =>
+                    (await import('@/features/quality/pages/flag-detail-page')).FlagDetailPage,
+                },
+              },
+              {
+                path: '/quality/sessions/:id',
+                lazy: {
+                  Component: async () =>
+                    (await import('@/features/quality/pages/session-detail-page')).SessionDetailPage,
+                },
+              },
+              {
+                path: '/quality/analytics',
+                lazy: {
+                  Component: async () =>
+                    (await import('@/features/quality/pages/analytics-page')).AnalyticsPage,
+                },
+              },
+              {
+                path: '/quality/interventions',
+                lazy: {
+                  Component: async () =>
+                    (await import('@/features/quality/pages/interventions-page')).InterventionsPage,
+                },
+              },
               { path: '*', Component: NotFoundPage },
             ],
           },

@@ -18,12 +18,12 @@ type KnownEventType = (typeof EVENT_TYPES)[number];
  */
 export const INVALIDATIONS = {
   'session.received': [['sessions']],
-  'session.processed': [['sessions'], ['tutors'], ['dashboard']],
-  'flag.raised': [['flags'], ['tutors'], ['dashboard']],
-  'flag.updated': [['flags'], ['dashboard']],
+  'session.processed': [['sessions'], ['tutors'], ['analytics'], ['dashboard']],
+  'flag.raised': [['flags'], ['tutors'], ['analytics'], ['dashboard']],
+  'flag.updated': [['flags'], ['sessions'], ['interventions'], ['tutors'], ['dashboard']],
   'score.changed': [['tutors'], ['dashboard']],
-  'intervention.changed': [['interventions'], ['flags'], ['tutors']],
-  'analytics.updated': [['analytics'], ['customers'], ['forecasts'], ['dashboard']],
+  'intervention.changed': [['interventions'], ['flags'], ['tutors'], ['dashboard']],
+  'analytics.updated': [['analytics'], ['customers'], ['forecasts'], ['tutors'], ['dashboard']],
   'system.test': [['health']],
 } as const satisfies Record<KnownEventType, readonly QueryKey[]>;
 

@@ -1,0 +1,20 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { ZFlag, type TFlag } from '@tutorpulse/contracts/quality';
+import type { TDismissFlagRequest } from '@tutorpulse/contracts/quality-flags';
+import { api } from '@/lib/api-client';
+import { invalidateFlagRelated, patchFlagCaches, rollbackFlagCaches } from './update-flag';
+
+export function dismissFlag({ id, body }: { id: string; body: TDismissFlagRequest }): Promise<TFlag> {
+  return api.post(`/flags/${encodeURIComponent(id)}/dismiss`, body, { schema: ZFlag });
+}
+
+export function useDismissFlag({ onSuccess }: { onSuccess?: (flag: TFlag) => void } = {}) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: dismissFlag,
+    onMutate: ({ id }) => patchFlagCaches(queryClient, id, { status: 'dismissed', coach_agreed: false }),
+    onError: (_error, _vars, snapshot) => rollbackFlagCaches(queryClient, snapshot),
+    onSuccess: (flag) => onSuccess?.(flag),
+    onSettled: () => invalidateFlagRelated(queryClient),
+  });
+}

@@ -1,0 +1,35 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  ZResolveFlagResponse,
+  type TResolveFlagRequest,
+  type TResolveFlagResponse,
+} from '@tutorpulse/contracts/quality-flags';
+import { api } from '@/lib/api-client';
+import { invalidateFlagRelated, patchFlagCaches, rollbackFlagCaches } from './update-flag';
+
+export function resolveFlag({
+  id,
+  body,
+}: {
+  id: string;
+  body: TResolveFlagRequest;
+}): Promise<TResolveFlagResponse> {
+  return api.post(`/flags/${encodeURIComponent(id)}/resolve`, body, { schema: ZResolveFlagResponse });
+}
+
+/** Optimistic: the flag shows as resolved at once, and goes back to how it was if the server refuses. */
+export function useResolveFlag({ onSuccess }: { onSuccess?: (result: TResolveFlagResponse) => void } = {}) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: resolveFlag,
+    onMutate: ({ id, body }) =>
+      patchFlagCaches(queryClient, id, {
+        status: 'resolved',
+        resolution_notes: body.resolution_notes,
+        coach_agreed: body.coach_agreed,
+      }),
+    onError: (_error, _vars, snapshot) => rollbackFlagCaches(queryClient, snapshot),
+    onSuccess: (result) => onSuccess?.(result),
+    onSettled: () => invalidateFlagRelated(queryClient),
+  });
+}

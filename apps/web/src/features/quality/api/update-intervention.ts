@@ -1,0 +1,30 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { TIntervention } from '@tutorpulse/contracts/quality';
+import { type TUpdateInterventionRequest } from '@tutorpulse/contracts/quality-flags';
+import { ZIntervention } from '@tutorpulse/contracts/quality';
+import { api } from '@/lib/api-client';
+
+export function updateIntervention({
+  id,
+  changes,
+}: {
+  id: string;
+  changes: TUpdateInterventionRequest;
+}): Promise<TIntervention> {
+  return api.patch(`/interventions/${encodeURIComponent(id)}`, changes, { schema: ZIntervention });
+}
+
+export function useUpdateIntervention({ onSuccess }: { onSuccess?: (i: TIntervention) => void } = {}) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: updateIntervention,
+    onSuccess: async (intervention) => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['interventions'] }),
+        queryClient.invalidateQueries({ queryKey: ['flags'] }),
+        queryClient.invalidateQueries({ queryKey: ['tutors'] }),
+      ]);
+      onSuccess?.(intervention);
+    },
+  });
+}

@@ -1,0 +1,61 @@
+import { lazy, Suspense } from 'react';
+import type { TAnalyticsOverview } from '@tutorpulse/contracts/quality-analytics';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Skeleton } from '@/components/ui/skeleton';
+import { formatFlagType } from './tutor-badges';
+
+const ChartBar = lazy(() => import('@/components/ui/chart-bar'));
+
+const COLORS = [
+  '#4f46e5',
+  '#dc2626',
+  '#d97706',
+  '#059669',
+  '#0891b2',
+  '#9333ea',
+  '#db2777',
+  '#65a30d',
+  '#475569',
+  '#ea580c',
+];
+
+const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+export function OverviewFlagsChart({ daily }: { daily: TAnalyticsOverview['flags_by_type_daily'] }) {
+  const types = [...new Set(daily.flatMap((d) => Object.keys(d.by_type)))].sort();
+  const data = daily.map((d) => ({
+    day: day.format(new Date(`${d.day}T00:00:00Z`)),
+    ...Object.fromEntries(types.map((t) => [t, d.by_type[t] ?? 0])),
+  }));
+  const total = daily.reduce((sum, d) => sum + d.total, 0);
+  return (
+    <Card aria-labelledby="flags-chart-title">
+      <CardHeader
+        titleId="flags-chart-title"
+        title="Flags by type"
+        description="Raised per day, last 14 days"
+      />
+      {total === 0 ? (
+        <EmptyState title="No flags in the last 14 days" />
+      ) : (
+        <CardBody>
+          <Suspense fallback={<Skeleton className="h-60 w-full" />}>
+            <ChartBar
+              title="Flags raised per day by type over the last 14 days"
+              xKey="day"
+              xLabel="Day"
+              height={300}
+              data={data}
+              series={types.map((t, i) => ({
+                key: t,
+                label: formatFlagType(t),
+                color: COLORS[i % COLORS.length]!,
+              }))}
+            />
+          </Suspense>
+        </CardBody>
+      )}
+    </Card>
+  );
+}
