@@ -2,15 +2,32 @@
  * `npm run bench`: prints figures for the embedded stack, and for Postgres + Redis when DATABASE_URL /
  * REDIS_URL are set (a fresh database is created on that server and dropped afterwards). Never asserts.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { withFreshDatabase } from './src/fresh-db';
 import { benchPlatform, type Target } from './src/platform.bench';
 import { benchQuality } from './src/quality.bench';
+
+/** The web app's built bundles (gzipped), built first when missing: what a coach downloads. */
+function printBundleSizes() {
+  const web = path.resolve(import.meta.dirname, '../apps/web');
+  console.log('\nWeb bundle (gzipped)');
+  if (!existsSync(path.join(web, 'dist/index.html'))) {
+    execFileSync('npx', ['vite', 'build'], { cwd: web, stdio: 'ignore' });
+  }
+  const out = execFileSync(process.execPath, [path.join(web, 'scripts/check-bundle-size.mjs'), '150'], {
+    encoding: 'utf8',
+  });
+  console.log(out.trimEnd().replace(/^/gm, '  '));
+}
 
 async function main() {
   console.log(
     `Tutorpulse benchmarks — node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
   );
+  printBundleSizes();
   const targets: Target[] = [{ label: 'embedded (PGlite + in-process queue)' }];
   await benchPlatform(targets[0]!);
   await benchQuality(targets[0]!);
