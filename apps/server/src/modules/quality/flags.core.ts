@@ -7,6 +7,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { TFlag } from '@tutorpulse/contracts/quality';
 import type { DbOrTx } from '../../db/client';
+import type { PublishInput } from '../../platform/events/events.service';
 import { flagEvents, flags, tutors } from '../../db/schema/index';
 import { maxSeverity, SEVERITY_RANK, type FlagDecision } from './rules';
 
@@ -176,3 +177,19 @@ export async function loadTutorNames(tx: DbOrTx, tutorIds: string[]): Promise<Ma
 
 /** Who sees quality events on the live stream. */
 export const QUALITY_AUDIENCE = ['admin', 'coach', 'viewer'] as const;
+
+/** The live-stream event announcing a raised or updated flag. */
+export function flagEvent(f: { flag: FlagRow; outcome: RaiseOutcome }): PublishInput {
+  return {
+    type: f.outcome === 'raised' ? 'flag.raised' : 'flag.updated',
+    payload: {
+      flag_id: f.flag.id,
+      tutor_id: f.flag.tutorId,
+      flag_type: f.flag.flagType,
+      severity: f.flag.severity,
+      outcome: f.outcome,
+      session_id: f.flag.sessionId,
+    },
+    audience: QUALITY_AUDIENCE,
+  };
+}

@@ -3,13 +3,14 @@
  * history row per day), refreshes the population prior, and raises pattern flags (reschedule rate, chronic
  * no-shows, lateness, early ends, poor first sessions). Idempotent: running it twice gives the same rows.
  */
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { TScoreHistoryPoint, TTutorScore } from '@tutorpulse/contracts/quality';
 import type { Db } from '../../db/client';
 import { qualityPopulation, sessionAnalyses, tutorScoreHistory, tutorScores } from '../../db/schema/index';
 import type { Clock } from '../../platform/clock';
 import type { EventService } from '../../platform/events/events.service';
-import { QUALITY_AUDIENCE, raiseFlag, type FlagRow, type RaiseOutcome } from './flags.core';
+import { flagEvent, QUALITY_AUDIENCE, raiseFlag, type FlagRow, type RaiseOutcome } from './flags.core';
 import {
   loadCountsBetween,
   loadWindowCounts,
@@ -181,14 +182,7 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
           .values(rows)
           .onConflictDoUpdate({
             target: [tutorScores.tutorId, tutorScores.windowDays],
-            set: Object.fromEntries(
-              Object.keys(rows[0]!)
-                .filter((k) => k !== 'tutorId' && k !== 'windowDays')
-                .map((k) => {
-                  const col = tutorScores[k as keyof typeof tutorScores.$inferInsert];
-                  return [k, sql.raw(`excluded."${col.name}"`)];
-                }),
-            ),
+            set: takeExcluded(tutorScores, Object.keys(rows[0]!), ['tutorId', 'windowDays']),
           });
         const history = rows
           .filter((r) => r.windowDays === 30)
@@ -214,14 +208,7 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
           .values(history)
           .onConflictDoUpdate({
             target: [tutorScoreHistory.tutorId, tutorScoreHistory.day],
-            set: Object.fromEntries(
-              Object.keys(history[0]!)
-                .filter((k) => k !== 'tutorId' && k !== 'day')
-                .map((k) => {
-                  const col = tutorScoreHistory[k as keyof typeof tutorScoreHistory.$inferInsert];
-                  return [k, sql.raw(`excluded."${col.name}"`)];
-                }),
-            ),
+            set: takeExcluded(tutorScoreHistory, Object.keys(history[0]!), ['tutorId', 'day']),
           });
         for (const r of history) {
           const from = previous.get(r.tutorId) ?? null;
@@ -270,16 +257,7 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
         payload: { tutor_id: c.tutorId, from: c.from, to: c.to },
         audience: QUALITY_AUDIENCE,
       })),
-      ...r.flags.map((f) => ({
-        type: f.outcome === 'raised' ? 'flag.raised' : 'flag.updated',
-        payload: {
-          flag_id: f.flag.id,
-          tutor_id: f.flag.tutorId,
-          flag_type: f.flag.flagType,
-          severity: f.flag.severity,
-        },
-        audience: QUALITY_AUDIENCE,
-      })),
+      ...r.flags.map(flagEvent),
     ];
     if (inputs.length) await events.publish(...inputs);
   }
@@ -349,6 +327,14 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
       return toWindowMetrics(c, Math.round((to.getTime() - from.getTime()) / DAY_MS), from, to);
     },
   };
+}
+
+/** `ON CONFLICT DO UPDATE SET col = excluded.col` for every inserted column but the conflict keys. */
+function takeExcluded(table: PgTable, keys: string[], conflictKeys: string[]) {
+  const columns = getTableColumns(table);
+  return Object.fromEntries(
+    keys.filter((k) => !conflictKeys.includes(k)).map((k) => [k, sql.raw(`excluded."${columns[k]!.name}"`)]),
+  );
 }
 
 function toWindowMetricsFromRow(r: ScoreRow) {

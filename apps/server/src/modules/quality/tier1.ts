@@ -9,10 +9,10 @@ import type { Db } from '../../db/client';
 import { sessionFindings, type sessions } from '../../db/schema/index';
 import type { AppJobs } from '../../jobs';
 import type { Clock } from '../../platform/clock';
-import type { EventService, PublishInput } from '../../platform/events/events.service';
+import type { EventService } from '../../platform/events/events.service';
 import type { Logger } from '../../platform/logger';
 import type { JobQueue } from '../../platform/queue/port';
-import { QUALITY_AUDIENCE, raiseFlag, type FlagRow, type RaiseOutcome } from './flags.core';
+import { flagEvent, QUALITY_AUDIENCE, raiseFlag, type FlagRow, type RaiseOutcome } from './flags.core';
 import { evaluateSession, flagForFinding, type SessionFacts } from './rules';
 import type { ScoreService } from './scores.service';
 import { QUALITY_THRESHOLDS, type QualityThresholds } from './thresholds';
@@ -52,21 +52,6 @@ export function toSessionFacts(row: SessionRow): SessionFacts {
     studentRating: row.studentFeedbackRating,
     wasRescheduled: row.wasRescheduled,
     rescheduledBy: row.rescheduledBy,
-  };
-}
-
-export function flagEvent(f: { flag: FlagRow; outcome: RaiseOutcome }): PublishInput {
-  return {
-    type: f.outcome === 'raised' ? 'flag.raised' : 'flag.updated',
-    payload: {
-      flag_id: f.flag.id,
-      tutor_id: f.flag.tutorId,
-      flag_type: f.flag.flagType,
-      severity: f.flag.severity,
-      outcome: f.outcome,
-      session_id: f.flag.sessionId,
-    },
-    audience: QUALITY_AUDIENCE,
   };
 }
 

@@ -16,7 +16,7 @@ import type { Clock } from '../../platform/clock';
 import type { EventService, PublishInput } from '../../platform/events/events.service';
 import type { Logger } from '../../platform/logger';
 import { clipQuote, ZAnalysisResult, type AnalysisResult } from './analysis/analysis.schema';
-import { QUALITY_AUDIENCE, raiseFlag, type FlagRow, type RaiseOutcome } from './flags.core';
+import { flagEvent, QUALITY_AUDIENCE, raiseFlag, type FlagRow, type RaiseOutcome } from './flags.core';
 import type { FlagDecision } from './rules';
 import { QUALITY_THRESHOLDS, type QualityThresholds } from './thresholds';
 
@@ -223,21 +223,6 @@ async function callWithDeadline(
   } finally {
     clearTimeout(timer);
   }
-}
-
-function flagEvent(f: { flag: FlagRow; outcome: RaiseOutcome }): PublishInput {
-  return {
-    type: f.outcome === 'raised' ? 'flag.raised' : 'flag.updated',
-    payload: {
-      flag_id: f.flag.id,
-      tutor_id: f.flag.tutorId,
-      flag_type: f.flag.flagType,
-      severity: f.flag.severity,
-      outcome: f.outcome,
-      session_id: f.flag.sessionId,
-    },
-    audience: QUALITY_AUDIENCE,
-  };
 }
 
 /** The tier 2 job with its outcome (for tests, the CLI and evaluations); `createTier2Handler` wraps it. */
