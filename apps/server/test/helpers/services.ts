@@ -33,7 +33,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       database,
       label: 'postgres',
       async drop() {
-        await database.close();
+        // The runtime may have closed the pool already; the database must be dropped either way.
+        await database.close().catch(() => {});
         const c = new pg.Client({ connectionString: adminUrl.toString() });
         await c.connect();
         await c.query(`drop database if exists ${name} with (force)`);
