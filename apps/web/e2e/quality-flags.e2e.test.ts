@@ -3,18 +3,23 @@
  * with an intervention, and the flag leaving the open list; the session, analytics and interventions pages;
  * and a viewer who sees no actions and whom the API refuses. Screenshots go to artifacts/screenshots/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, REPO_ROOT, startServer, type RunningServer } from './server';
+import {
+  CHROMIUM,
+  ensureWebBuild,
+  hasChromium,
+  launchChromium,
+  requireServices,
+  SCREENSHOTS,
+  startServer,
+  type RunningServer,
+} from './server';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'tutorpulse-demo';
-const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts', 'screenshots');
 
-const hasChromium = existsSync(CHROMIUM);
-const requireServices = process.env.REQUIRE_SERVICES === '1';
 if (!hasChromium && !requireServices) {
   console.warn(
     `[e2e] SKIPPED quality-flags.e2e.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium). ` +
@@ -45,10 +50,7 @@ describe.skipIf(!hasChromium && !requireServices)('quality flags in the browser'
     mkdirSync(SCREENSHOTS, { recursive: true });
     ensureWebBuild();
     server = await startServer({ timeoutMs: 90_000 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

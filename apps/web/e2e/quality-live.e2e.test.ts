@@ -5,19 +5,24 @@
  * artifacts/screenshots/.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, REPO_ROOT, startServer, type RunningServer } from './server';
+import {
+  CHROMIUM,
+  ensureWebBuild,
+  hasChromium,
+  launchChromium,
+  requireServices,
+  SCREENSHOTS,
+  startServer,
+  type RunningServer,
+} from './server';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'tutorpulse-demo';
-const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts', 'screenshots');
 
-const hasChromium = existsSync(CHROMIUM);
-const requireServices = process.env.REQUIRE_SERVICES === '1';
 if (!hasChromium && !requireServices) {
   console.warn(
     `[e2e] SKIPPED quality-live.e2e.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium). ` +
@@ -84,16 +89,7 @@ describe.skipIf(!hasChromium && !requireServices)('quality dashboard, live', () 
     mkdirSync(SCREENSHOTS, { recursive: true });
     ensureWebBuild();
     server = await startServer({ timeoutMs: 90_000 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

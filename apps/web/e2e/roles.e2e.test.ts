@@ -2,15 +2,22 @@
  * Each demo account signs in through the real login page of the built app, served by the real server, and
  * sees exactly its role's navigation. Screenshots go to artifacts/screenshots/; any CSP violation fails.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, REPO_ROOT, startServer, type RunningServer } from './server';
+import {
+  CHROMIUM,
+  ensureWebBuild,
+  hasChromium,
+  launchChromium,
+  requireServices,
+  SCREENSHOTS,
+  startServer,
+  type RunningServer,
+} from './server';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'tutorpulse-demo';
-const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts', 'screenshots');
 
 /** The navigation every role must see, in order (app/navigation.ts is the table under test). */
 const EXPECTED_NAV = {
@@ -33,8 +40,6 @@ const EXPECTED_NAV = {
 } as const;
 type Role = keyof typeof EXPECTED_NAV;
 
-const hasChromium = existsSync(CHROMIUM);
-const requireServices = process.env.REQUIRE_SERVICES === '1';
 if (!hasChromium && !requireServices) {
   console.warn(
     `[e2e] SKIPPED roles.e2e.test.ts: ${CHROMIUM} is missing (apt-get install -y chromium). ` +
@@ -99,19 +104,7 @@ describe.skipIf(!hasChromium && !requireServices)('roles in the browser', () => 
     mkdirSync(SCREENSHOTS, { recursive: true });
     ensureWebBuild();
     server = await startServer({ timeoutMs: 90_000 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 export const WEB_ROOT = path.resolve(import.meta.dirname, '..');
@@ -103,4 +104,27 @@ export async function startServer({ timeoutMs = 90_000 } = {}): Promise<RunningS
   }
   await stop();
   throw new Error(`The server did not answer /api/health with 200 within ${timeoutMs / 1000} s:\n${output}`);
+}
+
+/** Debian's Chromium; browser tests skip without it unless REQUIRE_SERVICES=1. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const requireServices = process.env.REQUIRE_SERVICES === '1';
+export const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts', 'screenshots');
+
+/** Headless Chromium with the flags this closed network needs (no background connections, no QUIC). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
 }
