@@ -3,6 +3,7 @@
  * the queue validates payloads against it on enqueue and before running a handler.
  */
 import { z } from 'zod';
+import type { LaneSpecs } from './platform/queue/port';
 
 const ZSessionRef = z.object({ sessionId: z.uuid(), version: z.number().int().positive() });
 
@@ -22,6 +23,15 @@ export const jobRegistry = {
   /** Sends one email recorded in email_reports (idempotent by report id). */
   'quality.email': z.object({ reportId: z.uuid() }),
 } satisfies Record<string, z.ZodType>;
+
+/**
+ * Lanes (see platform/queue/port.ts): tier 1 gets slots of its own, many of them, because its handler groups
+ * the sessions in flight into one pass (see tier1.ts): the more jobs in flight, the bigger the groups. Mail,
+ * tier 2 (LLM calls) and the rest share the default lane's few slots without ever blocking tier 1.
+ */
+export const jobLanes = {
+  pipeline: { jobs: ['quality.tier1'], concurrency: 200 },
+} satisfies LaneSpecs;
 
 export type AppJobs = typeof jobRegistry;
 export type JobName = keyof AppJobs;

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Config } from './config/env';
 import { createDatabase, type Database } from './db/client';
-import { jobRegistry, type AppJobs } from './jobs';
+import { jobLanes, jobRegistry, type AppJobs } from './jobs';
 import { createLocalAnalyzer } from './modules/quality/analysis/local-analyzer';
 import { createOpenAiProvider } from './platform/ai/openai-provider';
 import type { AiProvider } from './platform/ai/port';
@@ -56,12 +56,13 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     (config.redisUrl
       ? createBullmqQueue({
           registry: jobRegistry,
+          lanes: jobLanes,
           redisUrl: config.redisUrl,
           clock,
           logger,
           prefix: overrides.queuePrefix ?? 'tp',
         })
-      : createMemoryQueue({ registry: jobRegistry, clock, logger }));
+      : createMemoryQueue({ registry: jobRegistry, lanes: jobLanes, clock, logger }));
   const bus =
     overrides.bus ??
     (config.redisUrl
@@ -82,6 +83,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           apiKey: config.openai.apiKey,
           baseUrl: config.openai.baseUrl,
           model: config.openai.model,
+          timeoutMs: config.openai.timeoutMs,
         })
       : createLocalAnalyzer());
   const metrics = overrides.metrics ?? createMetrics();

@@ -40,8 +40,8 @@ export function createServices(rt: Runtime) {
     config: {
       adminEmail: rt.config.adminEmail,
       mailFrom: rt.config.mailFrom,
-      // Links in mails need an absolute URL; the listen address is the best guess until a PUBLIC_URL setting exists.
-      dashboardUrl: `http://${rt.config.host === '0.0.0.0' ? 'localhost' : rt.config.host}:${rt.config.port}`,
+      // Links in mails need an absolute URL: PUBLIC_URL, else the listen address.
+      dashboardUrl: rt.config.publicUrl,
     },
     users,
     sessions,

@@ -42,6 +42,8 @@ const ZEnv = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(20_000),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   RUN_WORKERS: booleanish.optional(),
   DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
@@ -61,7 +63,9 @@ export type Config = {
   adminEmail: string;
   webhookSecret: string;
   jwtSecret: string;
-  openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
+  openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string; timeoutMs: number };
+  /** Where users reach the dashboard (links in mails): PUBLIC_URL, else the listen address. No trailing slash. */
+  publicUrl: string;
   logLevel: (typeof LOG_LEVELS)[number];
   /** embedded: PGlite + in-process queue/bus; scaled: Postgres and/or Redis. */
   mode: 'embedded' | 'scaled';
@@ -116,7 +120,15 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
     adminEmail: e.ADMIN_EMAIL,
     webhookSecret: e.WEBHOOK_SECRET ?? secrets.webhookSecret,
     jwtSecret: e.JWT_SECRET ?? secrets.jwtSecret,
-    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL,
+      timeoutMs: e.OPENAI_TIMEOUT_MS,
+    },
+    publicUrl: (
+      e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST}:${e.PORT}`
+    ).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     mode: scaled ? 'scaled' : 'embedded',
     runWorkers: e.RUN_WORKERS ?? !e.REDIS_URL,

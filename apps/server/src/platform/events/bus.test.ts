@@ -144,6 +144,21 @@ describe.each(adapters)('EventBus ($name)', ({ name, available, createFabric }) 
       }, waitOpts);
     });
 
+    it('delivers events published together, in order, however many there are', async () => {
+      const f = fabric();
+      const [publisher, listener] = [f.open(), f.open()];
+      const { received } = collect(listener);
+      await Promise.all([publisher.ping(), listener.ping()]);
+
+      // More than one Redis message's worth (200), so the split must keep the order too.
+      const many = Array.from({ length: 450 }, (_, i) => makeEvent({ payload: { n: i } }));
+      await publisher.publish(...many);
+      await publisher.publish(); // nothing to send is not an error
+
+      await vi.waitFor(() => expect(received).toHaveLength(450), waitOpts);
+      expect(received).toEqual(many);
+    });
+
     it('after unsubscribe, that listener gets nothing more while the others still do', async () => {
       const bus = fabric().open();
       const gone = collect(bus);

@@ -3,6 +3,7 @@
  * API process. Replay after a reconnect reads the table, so nothing is lost while a client is away.
  */
 import { and, asc, gt, type SQL, sql } from 'drizzle-orm';
+import { bulkInsert, rowsOf } from '../../db/bulk';
 import type { Db, DbOrTx } from '../../db/client';
 import { events } from '../../db/schema/index';
 import type { Clock } from '../clock';
@@ -45,23 +46,23 @@ export function createEventService(deps: { db: Db; bus: EventBus; clock: Clock }
   async function store(inputs: PublishInput[], tx: DbOrTx = db): Promise<BusEvent[]> {
     if (inputs.length === 0) return [];
     const now = clock.now();
-    const rows = await tx
-      .insert(events)
-      .values(
-        inputs.map((i) => ({
-          type: i.type,
-          payload: i.payload,
-          audience: [...i.audience],
-          userId: i.userId ?? null,
-          createdAt: now,
-        })),
-      )
-      .returning();
+    const values = inputs.map((i) => ({
+      type: i.type,
+      payload: i.payload,
+      audience: [...i.audience],
+      userId: i.userId ?? null,
+      createdAt: now,
+    }));
+    const rows = rowsOf<EventRow>(
+      await tx.execute(sql`
+        insert into ${bulkInsert(events, values).sql}
+        returning id, type, audience, user_id as "userId", payload, created_at as "createdAt"`),
+    ).map((r) => ({ ...r, id: Number(r.id), createdAt: new Date(r.createdAt) }));
     return rows.map(toBusEvent);
   }
 
   async function announce(stored: BusEvent[]): Promise<void> {
-    for (const e of stored) await bus.publish(e);
+    if (stored.length > 0) await bus.publish(...stored);
   }
 
   return {

@@ -54,11 +54,11 @@ export function createMemoryBus(opts: { onError?: BusErrorHandler } = {}): Event
   let closed = false;
   return {
     kind: 'memory',
-    async publish(event) {
+    async publish(...events) {
       if (closed) throw new Error('event bus is closed');
       // A JSON round trip gives listeners exactly what the Redis bus would (no Dates, no shared references),
       // so code that works embedded also works scaled.
-      fanout.emit(JSON.parse(JSON.stringify(event)) as BusEvent);
+      for (const event of events) fanout.emit(JSON.parse(JSON.stringify(event)) as BusEvent);
     },
     subscribe(listener) {
       return fanout.add(listener);

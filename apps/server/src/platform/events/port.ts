@@ -15,7 +15,8 @@ export type BusEvent = {
 
 export interface EventBus {
   readonly kind: 'memory' | 'redis';
-  publish(event: BusEvent): Promise<void>;
+  /** Fans out events in order; several at once travel as one message (one Redis PUBLISH). */
+  publish(...events: BusEvent[]): Promise<void>;
   subscribe(listener: (event: BusEvent) => void): () => void;
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -9,6 +9,8 @@ import { createFanout, warnOnBusError, type BusErrorHandler } from './memory-bus
 import type { EventBus } from './port';
 
 export const DEFAULT_EVENTS_CHANNEL = 'tutorpulse:events';
+/** Events published together share a message, up to this many (keeps each message small). */
+const MAX_EVENTS_PER_MESSAGE = 200;
 
 const ZBusEvent = z.object({
   id: z.number(),
@@ -61,7 +63,8 @@ export function createRedisBus(opts: RedisBusOptions): EventBus {
       onError(error, 'malformed-message');
       return;
     }
-    const result = ZBusEvent.safeParse(parsed);
+    // One event, or several published together (an array, in order).
+    const result = z.union([ZBusEvent, z.array(ZBusEvent)]).safeParse(parsed);
     if (!result.success) {
       onError(
         new Error(`not a bus event: ${result.error.issues[0]?.message ?? 'invalid'}`),
@@ -69,7 +72,7 @@ export function createRedisBus(opts: RedisBusOptions): EventBus {
       );
       return;
     }
-    fanout.emit(result.data);
+    for (const event of Array.isArray(result.data) ? result.data : [result.data]) fanout.emit(event);
   });
 
   let subscribedOk = false;
@@ -83,9 +86,12 @@ export function createRedisBus(opts: RedisBusOptions): EventBus {
 
   return {
     kind: 'redis',
-    async publish(event) {
+    async publish(...events) {
       if (closed) throw new Error('event bus is closed');
-      await publisher.publish(channel, JSON.stringify(event));
+      for (let i = 0; i < events.length; i += MAX_EVENTS_PER_MESSAGE) {
+        const part = events.slice(i, i + MAX_EVENTS_PER_MESSAGE);
+        await publisher.publish(channel, JSON.stringify(part.length === 1 ? part[0] : part));
+      }
     },
     subscribe(listener) {
       return fanout.add(listener);

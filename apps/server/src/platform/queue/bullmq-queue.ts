@@ -1,5 +1,5 @@
 /**
- * BullMQ JobQueue adapter (scaled mode): one Redis-backed queue for every job name, consumed by any number of
+ * BullMQ JobQueue adapter (scaled mode): one Redis-backed queue per lane (see port.ts), consumed by any number of
  * worker processes. BullMQ supplies retries with exponential backoff, priorities, delays, cron job
  * schedulers and stalled-job recovery (a crashed worker's job is re-run: its defaults are kept on purpose).
  *
@@ -23,8 +23,10 @@ import type {
   JobHandlers,
   JobQueue,
   JobRegistry,
+  LaneSpecs,
   QueueCounts,
 } from './port';
+import { DEFAULT_LANE, laneConcurrency, laneIndex } from './port';
 import {
   assertValidCron,
   consoleQueueLogger,
@@ -55,6 +57,8 @@ export type BullmqQueueOptions<R extends JobRegistry> = {
   defaultBackoffMs?: number;
   /** Completed jobs kept in Redis (and so remembered for de-duplication). */
   keepCompleted?: number;
+  /** Job names with worker slots of their own: each lane is a BullMQ queue `<queueName>-<lane>`. */
+  lanes?: LaneSpecs;
   /** Accepted for symmetry with the in-process adapter: BullMQ stamps its own times. */
   clock?: Clock;
   logger?: QueueLogger;
@@ -68,6 +72,8 @@ const PING_TIMEOUT_MS = 2_000;
 const IDLE_POLL_MS = 25;
 /** whenIdle looks for retries among this many earliest delayed jobs (retries come due soonest). */
 const IDLE_RETRY_SCAN = 200;
+/** Slots per BullMQ Worker: wider lanes are served by several workers (see work()). */
+const WORKER_SLOTS = 25;
 /** A worker without a handler for a job (e.g. an older build during a rolling deploy) hands it back. */
 const NO_HANDLER_DELAY_MS = 30_000;
 
@@ -83,6 +89,7 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
   resolveJobOptions({}, defaults); // fail fast on bad defaults
   const keepCompleted = opts.keepCompleted ?? DEFAULT_KEEP_COMPLETED;
   const events = createEventHub(logger);
+  const laneOf = laneIndex(registry, opts.lanes); // before any connection: a bad spec leaks nothing
 
   // Connections are built here rather than passed as options: BullMQ's ESM build cannot load ioredis on its
   // own (it needs `require`), and owning them lets ping() and close() reach them.
@@ -90,11 +97,19 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
   // sessions table is the durable inbox and the sweeper re-enqueues).
   const queueConnection = new Redis(redisUrl, { maxRetriesPerRequest: 3, connectionName: `${prefix}:queue` });
   queueConnection.on('error', (err) => logger.warn({ err }, 'job queue redis connection error'));
-  const queue = new Queue<Envelope>(queueName, { connection: queueConnection, prefix });
-  queue.on('error', (err) => logger.warn({ err }, 'job queue error'));
+  /** One BullMQ queue per lane, all on the producer connection. */
+  const queues = new Map<string, Queue<Envelope>>();
+  for (const lane of [DEFAULT_LANE, ...Object.keys(opts.lanes ?? {})]) {
+    const name = lane === DEFAULT_LANE ? queueName : `${queueName}-${lane}`;
+    const q = new Queue<Envelope>(name, { connection: queueConnection, prefix });
+    q.on('error', (err) => logger.warn({ err, lane }, 'job queue error'));
+    queues.set(lane, q);
+  }
+  const allQueues = [...queues.values()];
+  const queueFor = (jobName: string) => queues.get(laneOf.get(jobName) ?? DEFAULT_LANE)!;
 
-  let worker: Worker<Envelope> | undefined;
-  let workerConnection: Redis | undefined;
+  const workers: Array<{ worker: Worker<Envelope>; connection: Redis }> = [];
+  let working = false;
   let closing: Promise<void> | undefined;
 
   const assertOpen = () => {
@@ -114,13 +129,25 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
     };
   }
 
-  /** True when the stored job carries this add's token; false when an existing job kept the id. */
-  async function isOurs(id: string, addToken: string): Promise<boolean> {
-    const stored = await queue.getJob(encodeJobId(id));
-    // Evicted between the add and this read: with completed jobs kept by the thousand, that is the job just
-    // added having already run, not an older one.
-    if (!stored) return true;
-    return readEnvelope(stored.data).addToken === addToken;
+  /**
+   * For each caller-chosen id, whether the stored job carries this add's token (false: an existing job kept
+   * the id). One pipelined round trip reading only the jobs' data fields, however many were added.
+   */
+  async function ownedBy(
+    entries: Array<{ id: string; addToken: string; queue: Queue<Envelope> }>,
+  ): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    const pipeline = queueConnection.pipeline();
+    for (const e of entries) pipeline.hget(e.queue.toKey(encodeJobId(e.id)), 'data');
+    const replies = (await pipeline.exec()) ?? [];
+    return entries.map((e, i) => {
+      const [err, raw] = replies[i] ?? [new Error('no reply'), null];
+      if (err) throw err;
+      // Evicted between the add and this read: with completed jobs kept by the thousand, that is the job just
+      // added having already run, not an older one.
+      if (typeof raw !== 'string') return true;
+      return readEnvelope(JSON.parse(raw)).addToken === e.addToken;
+    });
   }
 
   async function addPrepared(
@@ -137,18 +164,22 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
         name: e.name,
         data,
         opts: toBullOptions(id, e.opts),
+        queue: queueFor(e.name),
       };
     });
-    const first = batch[0];
-    if (batch.length === 1 && first) {
-      await queue.add(first.name, first.data, first.opts);
-    } else if (batch.length > 1) {
-      await queue.addBulk(batch.map(({ name, data, opts: o }) => ({ name, data, opts: o })));
+    for (const queue of allQueues) {
+      const mine = batch.filter((b) => b.queue === queue);
+      const first = mine[0];
+      if (mine.length === 1 && first) {
+        await queue.add(first.name, first.data, first.opts);
+      } else if (mine.length > 1) {
+        await queue.addBulk(mine.map(({ name, data, opts: o }) => ({ name, data, opts: o })));
+      }
     }
     // A fresh random id cannot collide; only caller-chosen ids need the read-back.
-    return Promise.all(
-      batch.map(async (b) => ({ id: b.id, added: !b.custom || (await isOurs(b.id, b.addToken)) })),
-    );
+    const custom = batch.filter((b) => b.custom);
+    const owned = new Map((await ownedBy(custom)).map((ok, i) => [custom[i]!, ok]));
+    return batch.map((b) => ({ id: b.id, added: owned.get(b) ?? true }));
   }
 
   /**
@@ -157,30 +188,36 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
    * (long stable) layout: delayed scores are `dueMillis * 4096 + n` and the job hash counts attempts in `atm`.
    */
   async function isIdle(): Promise<boolean> {
-    const key = (type: string) => queue.toKey(type);
     const dueScore = (Date.now() + 1) * 0x1000 - 1;
-    const snapshot = await queueConnection
-      .multi()
-      .llen(key('wait'))
-      .llen(key('paused'))
-      .llen(key('active'))
-      .zcard(key('prioritized'))
-      .zcount(key('delayed'), 0, dueScore)
-      .zrange(key('delayed'), 0, String(IDLE_RETRY_SCAN - 1))
-      .exec();
+    const multi = queueConnection.multi();
+    for (const queue of allQueues) {
+      const key = (type: string) => queue.toKey(type);
+      multi
+        .llen(key('wait'))
+        .llen(key('paused'))
+        .llen(key('active'))
+        .zcard(key('prioritized'))
+        .zcount(key('delayed'), 0, dueScore)
+        .zrange(key('delayed'), 0, String(IDLE_RETRY_SCAN - 1));
+    }
+    const snapshot = await multi.exec();
     if (!snapshot) throw new Error('Redis aborted the whenIdle transaction');
     const values = snapshot.map(([err, value]) => {
       if (err) throw err;
       return value;
     });
-    const busy = values.slice(0, 5).reduce((sum: number, v) => sum + Number(v), 0);
-    if (busy > 0) return false;
+    const delayedKeys: string[] = [];
+    for (const [i, queue] of allQueues.entries()) {
+      const mine = values.slice(i * 6, i * 6 + 6);
+      const busy = mine.slice(0, 5).reduce((sum: number, v) => sum + Number(v), 0);
+      if (busy > 0) return false;
+      for (const id of mine[5] as string[]) delayedKeys.push(queue.toKey(id));
+    }
     // A job waiting out its backoff is still in flight; a merely delayed one counts only once due. Its
     // attempt count cannot go back to 0 after the snapshot, so reading it afterwards is safe.
-    const delayedIds = values[5] as string[];
-    if (delayedIds.length === 0) return true;
+    if (delayedKeys.length === 0) return true;
     const pipeline = queueConnection.pipeline();
-    for (const id of delayedIds) pipeline.hget(key(id), 'atm');
+    for (const key of delayedKeys) pipeline.hget(key, 'atm');
     const attempts = (await pipeline.exec()) ?? [];
     return !attempts.some(([err, value]) => !err && Number(value ?? 0) > 0);
   }
@@ -219,46 +256,59 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
 
     async work(handlers, workOpts) {
       assertOpen();
-      if (worker) throw new Error('work() was already called on this queue');
-      const concurrency = workOpts?.concurrency ?? DEFAULT_CONCURRENCY;
-      if (!Number.isInteger(concurrency) || concurrency < 1) {
-        throw new Error(`concurrency must be an integer >= 1, got ${String(concurrency)}`);
-      }
+      if (working) throw new Error('work() was already called on this queue');
+      const concurrency = laneConcurrency(opts.lanes, workOpts, DEFAULT_CONCURRENCY);
+      working = true;
       const byName = handlers as JobHandlers<JobRegistry>;
-      // BullMQ requires maxRetriesPerRequest null on worker connections (blocking commands must not time out).
-      workerConnection = new Redis(redisUrl, {
-        maxRetriesPerRequest: null,
-        connectionName: `${prefix}:worker`,
+      // Every lane's worker takes every handler: a job added before its name moved to a lane still runs.
+      // A BullMQ worker fetches its jobs one Redis round trip after another, so on a busy event loop one worker
+      // cannot pick up more than a few hundred jobs a second however many slots it has: a wide lane gets one
+      // worker per WORKER_SLOTS slots, fetching side by side.
+      const plan = [...queues].flatMap(([lane, queue]) => {
+        const slots = concurrency.get(lane) ?? DEFAULT_CONCURRENCY;
+        const count = Math.ceil(slots / WORKER_SLOTS);
+        return Array.from({ length: count }, (_, i) => ({
+          lane,
+          queue,
+          slots: Math.floor(slots / count) + (i < slots % count ? 1 : 0),
+        }));
       });
-      workerConnection.on('error', (err) => logger.warn({ err }, 'job worker redis connection error'));
-      const w = new Worker<Envelope>(
-        queueName,
-        async (job, token) => {
-          const handler = handlerFor(byName, job.name);
-          if (!handler) {
-            await job.moveToDelayed(Date.now() + NO_HANDLER_DELAY_MS, token);
-            throw new DelayedError();
-          }
-          const parsed = parseStoredPayload(registry, job.name, readEnvelope(job.data).payload);
-          // A payload that no longer parses fails the same way on every attempt: no point retrying it.
-          if (!parsed.ok) throw new UnrecoverableError(parsed.error);
-          const ctx: JobContext = {
-            id: decodeJobId(job.id ?? ''),
-            name: job.name,
-            attempt: job.attemptsMade + 1,
-            attemptsMax: job.opts.attempts ?? 1,
-          };
-          await handler(parsed.value, ctx);
-        },
-        { connection: workerConnection, prefix, concurrency },
-      );
-      w.on('error', (err) => logger.error({ err }, 'job worker error'));
-      w.on('completed', (job) => events.emit(toJobEvent(job)));
-      w.on('failed', (job, err) => {
-        if (job) events.emit(toJobEvent(job, err));
-      });
-      worker = w;
-      await w.waitUntilReady();
+      for (const { lane, queue, slots } of plan) {
+        // BullMQ requires maxRetriesPerRequest null on worker connections (blocking commands must not time out).
+        const connection = new Redis(redisUrl, {
+          maxRetriesPerRequest: null,
+          connectionName: `${prefix}:worker:${lane}`,
+        });
+        connection.on('error', (err) => logger.warn({ err, lane }, 'job worker redis connection error'));
+        const w = new Worker<Envelope>(
+          queue.name,
+          async (job, token) => {
+            const handler = handlerFor(byName, job.name);
+            if (!handler) {
+              await job.moveToDelayed(Date.now() + NO_HANDLER_DELAY_MS, token);
+              throw new DelayedError();
+            }
+            const parsed = parseStoredPayload(registry, job.name, readEnvelope(job.data).payload);
+            // A payload that no longer parses fails the same way on every attempt: no point retrying it.
+            if (!parsed.ok) throw new UnrecoverableError(parsed.error);
+            const ctx: JobContext = {
+              id: decodeJobId(job.id ?? ''),
+              name: job.name,
+              attempt: job.attemptsMade + 1,
+              attemptsMax: job.opts.attempts ?? 1,
+            };
+            await handler(parsed.value, ctx);
+          },
+          { connection, prefix, concurrency: slots },
+        );
+        w.on('error', (err) => logger.error({ err, lane }, 'job worker error'));
+        w.on('completed', (job) => events.emit(toJobEvent(job)));
+        w.on('failed', (job, err) => {
+          if (job) events.emit(toJobEvent(job, err));
+        });
+        workers.push({ worker: w, connection });
+      }
+      await Promise.all(workers.map(({ worker }) => worker.waitUntilReady()));
     },
 
     async schedule(schedulerId, cron, name, payload, scheduleOpts) {
@@ -268,7 +318,7 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
       assertValidCron(cron, tz);
       const o = resolveJobOptions({}, defaults);
       const data: Envelope = { payload: stored, addToken: `scheduler:${schedulerId}` };
-      await queue.upsertJobScheduler(
+      await queueFor(name).upsertJobScheduler(
         escapeId(schedulerId),
         { pattern: cron, tz },
         {
@@ -287,49 +337,59 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
 
     async unschedule(schedulerId) {
       assertOpen();
-      await queue.removeJobScheduler(escapeId(schedulerId));
+      await Promise.all(allQueues.map((queue) => queue.removeJobScheduler(escapeId(schedulerId))));
     },
 
     async listFailed(page) {
       const limit = page?.limit ?? DEFAULT_FAILED_PAGE;
       const offset = page?.offset ?? 0;
       if (limit <= 0) return [];
-      const jobs = await queue.getFailed(offset, offset + limit - 1);
-      return jobs.map((job): FailedJob => ({
-        id: decodeJobId(job.id ?? ''),
-        name: job.name,
-        payload: readEnvelope(job.data).payload,
-        error: job.failedReason,
-        attempts: job.attemptsMade,
-        failedAt: new Date(job.finishedOn ?? job.timestamp),
-      }));
+      // Newest failure first across lanes: each lane's first offset+limit, merged.
+      const perQueue = await Promise.all(allQueues.map((queue) => queue.getFailed(0, offset + limit - 1)));
+      return perQueue
+        .flat()
+        .map((job): FailedJob => ({
+          id: decodeJobId(job.id ?? ''),
+          name: job.name,
+          payload: readEnvelope(job.data).payload,
+          error: job.failedReason,
+          attempts: job.attemptsMade,
+          failedAt: new Date(job.finishedOn ?? job.timestamp),
+        }))
+        .sort((a, b) => b.failedAt.getTime() - a.failedAt.getTime())
+        .slice(offset, offset + limit);
     },
 
     async retryFailed(id) {
       assertOpen();
-      const job = await queue.getJob(encodeJobId(id));
-      if (!job || (await job.getState()) !== 'failed') return false;
-      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-      return true;
+      for (const queue of allQueues) {
+        const job = await queue.getJob(encodeJobId(id));
+        if (!job || (await job.getState()) !== 'failed') continue;
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        return true;
+      }
+      return false;
     },
 
     async counts(): Promise<QueueCounts> {
-      const c = await queue.getJobCounts(
-        'waiting',
-        'prioritized',
-        'active',
-        'delayed',
-        'failed',
-        'completed',
-      );
-      return {
+      const total: QueueCounts = { waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0 };
+      for (const queue of allQueues) {
+        const c = await queue.getJobCounts(
+          'waiting',
+          'prioritized',
+          'active',
+          'delayed',
+          'failed',
+          'completed',
+        );
         // BullMQ keeps prioritized jobs in their own set; to callers they are simply waiting.
-        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
-        active: c.active ?? 0,
-        delayed: c.delayed ?? 0,
-        failed: c.failed ?? 0,
-        completed: c.completed ?? 0,
-      };
+        total.waiting += (c.waiting ?? 0) + (c.prioritized ?? 0);
+        total.active += c.active ?? 0;
+        total.delayed += c.delayed ?? 0;
+        total.failed += c.failed ?? 0;
+        total.completed += c.completed ?? 0;
+      }
+      return total;
     },
 
     async ping() {
@@ -359,10 +419,18 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
 
     close() {
       closing ??= (async () => {
-        // Worker first: its close() waits for in-flight jobs, which still need the connections.
-        await worker?.close().catch((err: unknown) => logger.error({ err }, 'closing job worker failed'));
-        await queue.close().catch((err: unknown) => logger.error({ err }, 'closing job queue failed'));
-        await Promise.all([quit(queueConnection), workerConnection && quit(workerConnection)]);
+        // Workers first: their close() waits for in-flight jobs, which still need the connections.
+        await Promise.all(
+          workers.map(({ worker }) =>
+            worker.close().catch((err: unknown) => logger.error({ err }, 'closing job worker failed')),
+          ),
+        );
+        await Promise.all(
+          allQueues.map((queue) =>
+            queue.close().catch((err: unknown) => logger.error({ err }, 'closing job queue failed')),
+          ),
+        );
+        await Promise.all([quit(queueConnection), ...workers.map(({ connection }) => quit(connection))]);
         events.clear();
       })();
       return closing;

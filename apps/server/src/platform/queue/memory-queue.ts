@@ -22,8 +22,10 @@ import type {
   JobOptions,
   JobQueue,
   JobRegistry,
+  LaneSpecs,
   QueueCounts,
 } from './port';
+import { DEFAULT_LANE, laneConcurrency, laneIndex } from './port';
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared with bullmq-queue.ts
@@ -195,6 +197,8 @@ export type MemoryQueueOptions<R extends JobRegistry> = {
   defaultBackoffMs?: number;
   /** How many completed job ids are remembered for de-duplication (oldest forgotten first). */
   keepCompleted?: number;
+  /** Job names with worker slots of their own (see port.ts). */
+  lanes?: LaneSpecs;
 };
 
 type JobState = 'waiting' | 'delayed' | 'retrying' | 'active' | 'failed';
@@ -259,9 +263,14 @@ export function createMemoryQueue<R extends JobRegistry>(opts: MemoryQueueOption
   const idleWaiters = new Set<{ resolve(): void; reject(err: Error): void; timer: NodeJS.Timeout }>();
   const events = createEventHub(logger);
 
+  const laneOf = laneIndex(registry, opts.lanes);
+  const lane = (name: string) => laneOf.get(name) ?? DEFAULT_LANE;
   let handlers: JobHandlers<JobRegistry> | undefined;
-  let concurrency = DEFAULT_CONCURRENCY;
+  let concurrency = laneConcurrency(opts.lanes, undefined, DEFAULT_CONCURRENCY);
+  /** Jobs running, in total and per lane. */
   let active = 0;
+  const activeIn = new Map<string, number>();
+  const hasSlot = (name: string) => (activeIn.get(lane(name)) ?? 0) < (concurrency.get(lane(name)) ?? 1);
   let seq = 0;
   let pumpQueued = false;
   let closing: Promise<void> | undefined;
@@ -338,13 +347,14 @@ export function createMemoryQueue<R extends JobRegistry>(opts: MemoryQueueOption
     });
   }
 
-  /** The best waiting job among the names this process has a handler for; the others stay waiting. */
+  /** The best waiting job among the names this process has a handler for and a free slot in their lane; the
+   * others stay waiting. */
   function takeNext(): { job: MemoryJob; handler: JobHandler<unknown> } | undefined {
     if (!handlers) return undefined;
     let best: { heap: JobHeap; handler: JobHandler<unknown> } | undefined;
     for (const [name, heap] of waiting) {
       const head = heap.peek();
-      const handler = head && handlerFor(handlers, name);
+      const handler = head && hasSlot(name) && handlerFor(handlers, name);
       if (!head || !handler) continue;
       const bestHead = best?.heap.peek();
       if (!bestHead || compareJobs(head, bestHead) < 0) best = { heap, handler };
@@ -354,13 +364,16 @@ export function createMemoryQueue<R extends JobRegistry>(opts: MemoryQueueOption
   }
 
   function pump() {
-    while (!closing && active < concurrency) {
+    while (!closing) {
       const next = takeNext();
       if (!next) return;
+      const jobLane = lane(next.job.name);
       active += 1;
+      activeIn.set(jobLane, (activeIn.get(jobLane) ?? 0) + 1);
       next.job.state = 'active';
       const run = runJob(next.job, next.handler).finally(() => {
         active -= 1;
+        activeIn.set(jobLane, (activeIn.get(jobLane) ?? 1) - 1);
         inFlight.delete(run);
         schedulePump();
       });
@@ -486,10 +499,7 @@ export function createMemoryQueue<R extends JobRegistry>(opts: MemoryQueueOption
     async work(workHandlers, workOpts) {
       assertOpen();
       if (handlers) throw new Error('work() was already called on this queue');
-      const c = workOpts?.concurrency ?? DEFAULT_CONCURRENCY;
-      if (!Number.isInteger(c) || c < 1)
-        throw new Error(`concurrency must be an integer >= 1, got ${String(c)}`);
-      concurrency = c;
+      concurrency = laneConcurrency(opts.lanes, workOpts, DEFAULT_CONCURRENCY);
       handlers = workHandlers as JobHandlers<JobRegistry>;
       schedulePump();
     },

@@ -3,6 +3,10 @@
  * `createBullmqQueue` (Redis, scaled mode). Both give: typed payloads validated with zod, retries with
  * exponential backoff (3 attempts by default), a failed (dead-letter) list, priorities (1 = highest),
  * job-id de-duplication, delayed jobs and cron schedules.
+ *
+ * Lanes: job names can be given their own lane, with its own worker slots, so that a burst of one kind of job
+ * neither waits behind nor starves the others, and so that a batching handler (tier 1) gets many jobs in flight
+ * at once while slow or rate-limited ones (mail, LLM calls) stay few. Jobs not in a lane share the default one.
  */
 import type { z } from 'zod';
 
@@ -57,6 +61,60 @@ export type JobEvent =
 
 export type AddResult = { id: string; added: boolean };
 
+/** The default lane: every job name not given a lane of its own. */
+export const DEFAULT_LANE = 'default';
+
+/** Lane name → the job names it carries and its default concurrency per worker process. */
+export type LaneSpecs = Record<string, { jobs: readonly string[]; concurrency: number }>;
+
+export type WorkOptions = {
+  /** Jobs run at once by this process in the default lane (default 4). */
+  concurrency?: number;
+  /** Per-lane overrides of the lanes' own concurrency. */
+  lanes?: Record<string, number>;
+};
+
+/** The lane of each job name, checking the specs: no lane named `default`, no job in two lanes, sane concurrency. */
+export function laneIndex(registry: JobRegistry, lanes: LaneSpecs | undefined): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const [lane, spec] of Object.entries(lanes ?? {})) {
+    if (lane === DEFAULT_LANE || !/^[a-z][a-z0-9-]*$/.test(lane)) {
+      throw new Error(`lane name "${lane}" is reserved or not [a-z][a-z0-9-]*`);
+    }
+    assertConcurrency(spec.concurrency, `lane ${lane} concurrency`);
+    for (const job of spec.jobs) {
+      if (!Object.hasOwn(registry, job)) throw new Error(`lane ${lane}: unknown job "${job}"`);
+      const other = index.get(job);
+      if (other) throw new Error(`job "${job}" is in two lanes (${other}, ${lane})`);
+      index.set(job, lane);
+    }
+  }
+  return index;
+}
+
+export function assertConcurrency(value: unknown, what = 'concurrency'): asserts value is number {
+  if (!Number.isInteger(value) || (value as number) < 1) {
+    throw new Error(`${what} must be an integer >= 1, got ${String(value)}`);
+  }
+}
+
+/** Concurrency per lane for a work() call: the default lane's from opts, the others' from their spec or opts. */
+export function laneConcurrency(
+  lanes: LaneSpecs | undefined,
+  opts: WorkOptions | undefined,
+  fallback: number,
+) {
+  const out = new Map<string, number>([[DEFAULT_LANE, opts?.concurrency ?? fallback]]);
+  for (const [lane, spec] of Object.entries(lanes ?? {})) out.set(lane, spec.concurrency);
+  for (const [lane, n] of Object.entries(opts?.lanes ?? {})) {
+    if (!out.has(lane)) throw new Error(`work(): unknown lane "${lane}"`);
+    out.set(lane, n);
+  }
+  for (const [lane, n] of out)
+    assertConcurrency(n, lane === DEFAULT_LANE ? 'concurrency' : `lane ${lane} concurrency`);
+  return out;
+}
+
 export interface JobQueue<R extends JobRegistry = JobRegistry> {
   readonly kind: 'memory' | 'bullmq';
   /** Validates the payload (throws on bad input) and enqueues it. */
@@ -64,8 +122,8 @@ export interface JobQueue<R extends JobRegistry = JobRegistry> {
   addBulk<N extends keyof R & string>(
     jobs: Array<{ name: N; payload: z.input<R[N]>; opts?: JobOptions }>,
   ): Promise<AddResult[]>;
-  /** Starts consuming with these handlers (call once per process that runs workers). */
-  work(handlers: JobHandlers<R>, opts?: { concurrency?: number }): Promise<void>;
+  /** Starts consuming with these handlers (call once per process that runs workers), in every lane. */
+  work(handlers: JobHandlers<R>, opts?: WorkOptions): Promise<void>;
   /** Upserts a cron schedule (5 or 6 fields, UTC unless tz given) that enqueues `name` with `payload`. */
   schedule<N extends keyof R & string>(
     schedulerId: string,

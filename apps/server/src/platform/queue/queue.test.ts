@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { readTestEnv } from '../../config/env';
 import { createBullmqQueue, decodeJobId, encodeJobId } from './bullmq-queue';
 import { createMemoryQueue } from './memory-queue';
-import type { JobContext, JobEvent, JobQueue } from './port';
+import type { JobContext, JobEvent, JobQueue, LaneSpecs } from './port';
 
 const testEnv = readTestEnv();
 
@@ -29,7 +29,7 @@ const registry = {
   'test.unhandled': z.object({}),
 };
 type TestQueue = JobQueue<typeof registry>;
-type QueueSettings = { defaultBackoffMs?: number; keepCompleted?: number };
+type QueueSettings = { defaultBackoffMs?: number; keepCompleted?: number; lanes?: LaneSpecs };
 
 type Adapter = {
   name: 'memory' | 'bullmq';
@@ -55,6 +55,10 @@ function bullmqAdapter(redisUrl: string): Adapter {
       if (!queueName) {
         queueName = `q-${randomUUID().slice(0, 8)}`;
         usedNames.push(queueName);
+      }
+      // Each lane is a queue of its own, to be cleaned up too.
+      for (const lane of Object.keys(settings?.lanes ?? {})) {
+        if (!usedNames.includes(`${queueName}-${lane}`)) usedNames.push(`${queueName}-${lane}`);
       }
       return createBullmqQueue({
         registry,
@@ -256,6 +260,100 @@ describe.each(adapters)('JobQueue ($name)', (adapter) => {
       await q.whenIdle({ timeoutMs: 10_000 });
       expect(seen.sort()).toEqual([...ids].sort());
       for (const id of ids) expect((await q.add('test.echo', { n: 1 }, { jobId: id })).added).toBe(false);
+    });
+
+    it('gives a lane its own slots: its burst runs wide and never blocks the default lane', async () => {
+      const q = open({ lanes: { burst: { jobs: ['test.slow'], concurrency: 3 } } });
+      let running = 0;
+      let widest = 0;
+      let slowDone = 0;
+      const echoSawSlowRunning: boolean[] = [];
+      for (let i = 0; i < 6; i++) await q.add('test.slow', { ms: 150 });
+      await q.add('test.echo', { n: 1 });
+      await q.add('test.echo', { n: 2 });
+      await q.work(
+        {
+          'test.slow': async (payload) => {
+            running += 1;
+            widest = Math.max(widest, running);
+            await sleep(payload.ms);
+            running -= 1;
+            slowDone += 1;
+          },
+          'test.echo': async () => {
+            echoSawSlowRunning.push(slowDone < 6);
+          },
+        },
+        { concurrency: 1 },
+      );
+      await q.whenIdle({ timeoutMs: 10_000 });
+      expect(widest).toBe(3);
+      expect(slowDone).toBe(6);
+      // The default lane (one slot) ran both echoes while the burst lane was still busy.
+      expect(echoSawSlowRunning).toEqual([true, true]);
+      expect(await q.counts()).toMatchObject({ waiting: 0, active: 0, completed: 8, failed: 0 });
+    });
+
+    it("overrides a lane's concurrency per process and refuses unknown lanes", async () => {
+      const q = open({ lanes: { burst: { jobs: ['test.slow'], concurrency: 3 } } });
+      await expect(q.work({}, { lanes: { nope: 2 } })).rejects.toThrow(/unknown lane "nope"/);
+      let running = 0;
+      let widest = 0;
+      for (let i = 0; i < 4; i++) await q.add('test.slow', { ms: 60 });
+      await q.work(
+        {
+          'test.slow': async (payload) => {
+            running += 1;
+            widest = Math.max(widest, running);
+            await sleep(payload.ms);
+            running -= 1;
+          },
+        },
+        { lanes: { burst: 1 } },
+      );
+      await q.whenIdle({ timeoutMs: 10_000 });
+      expect(widest).toBe(1);
+    });
+
+    it('lists and retries failed jobs, de-duplicates ids and counts across lanes', async () => {
+      const q = open({ lanes: { side: { jobs: ['test.fail'], concurrency: 2 } } });
+      let failNow = true;
+      await q.work({
+        'test.fail': async (payload) => {
+          if (failNow) throw new Error(payload.reason);
+        },
+        'test.echo': async () => undefined,
+      });
+      await q.add('test.echo', { n: 1 }, { jobId: 'same-id' });
+      await q.add('test.fail', { reason: 'side lane broke' }, { jobId: 'side-1', attempts: 1 });
+      expect((await q.add('test.fail', { reason: 'again' }, { jobId: 'side-1' })).added).toBe(false);
+      await q.whenIdle({ timeoutMs: 10_000 });
+      await vi.waitFor(async () => expect(await q.listFailed()).toHaveLength(1), waitOpts);
+      const [failed] = await q.listFailed();
+      expect(failed).toMatchObject({ id: 'side-1', name: 'test.fail', error: 'side lane broke' });
+      expect(await q.counts()).toMatchObject({ failed: 1, completed: 1 });
+
+      failNow = false;
+      expect(await q.retryFailed('side-1')).toBe(true);
+      await q.whenIdle({ timeoutMs: 10_000 });
+      await vi.waitFor(
+        async () => expect(await q.counts()).toMatchObject({ failed: 0, completed: 2 }),
+        waitOpts,
+      );
+    });
+
+    it('refuses lane specs that are ambiguous or name unknown jobs', () => {
+      expect(() => open({ lanes: { default: { jobs: ['test.slow'], concurrency: 2 } } })).toThrow(/reserved/);
+      expect(() =>
+        open({
+          lanes: {
+            a: { jobs: ['test.slow'], concurrency: 2 },
+            b: { jobs: ['test.slow'], concurrency: 2 },
+          },
+        }),
+      ).toThrow(/two lanes/);
+      expect(() => open({ lanes: { a: { jobs: ['test.nope'], concurrency: 2 } } })).toThrow(/unknown job/);
+      expect(() => open({ lanes: { a: { jobs: ['test.slow'], concurrency: 0 } } })).toThrow(/concurrency/);
     });
 
     it('runs a priority-1 job before earlier priority-5 jobs (concurrency 1)', async () => {

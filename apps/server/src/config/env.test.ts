@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './env';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tp-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const SECRETS = { JWT_SECRET: 'x'.repeat(40), WEBHOOK_SECRET: `whsec_${'A'.repeat(32)}` };
+const load = (env: Record<string, string>) =>
+  loadConfig({ DATA_DIR: dir, ...env }, { persistSecrets: false });
+
+describe('loadConfig', () => {
+  it('runs embedded on defaults, with mail links on the listen address', () => {
+    const c = load({});
+    expect(c).toMatchObject({ mode: 'embedded', port: 3000, host: '127.0.0.1', runWorkers: true });
+    expect(c.publicUrl).toBe('http://127.0.0.1:3000');
+    expect(load({ HOST: '0.0.0.0', PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(c.openai).toEqual({
+      apiKey: undefined,
+      baseUrl: undefined,
+      model: 'gpt-4o-mini',
+      timeoutMs: 20_000,
+    });
+  });
+
+  it('takes PUBLIC_URL (without its trailing slash) and OPENAI_TIMEOUT_MS', () => {
+    const c = load({ PUBLIC_URL: 'https://quality.example.com/', OPENAI_TIMEOUT_MS: '45000' });
+    expect(c.publicUrl).toBe('https://quality.example.com');
+    expect(c.openai.timeoutMs).toBe(45_000);
+  });
+
+  it('lists every bad setting at once', () => {
+    let error: unknown;
+    try {
+      load({ PUBLIC_URL: 'ftp://nope', OPENAI_TIMEOUT_MS: '5', PORT: 'eighty' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PUBLIC_URL/);
+    expect(problems).toMatch(/OPENAI_TIMEOUT_MS/);
+    expect(problems).toMatch(/PORT/);
+  });
+
+  it('needs shared secrets in scaled mode, and runs no workers in the API when Redis is set', () => {
+    expect(() => load({ DATABASE_URL: 'postgres://db/tp' })).toThrow(/JWT_SECRET.*\n.*WEBHOOK_SECRET/s);
+    const c = load({ DATABASE_URL: 'postgres://db/tp', REDIS_URL: 'redis://r:6379', ...SECRETS });
+    expect(c).toMatchObject({ mode: 'scaled', runWorkers: false });
+  });
+});
