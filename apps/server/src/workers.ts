@@ -6,9 +6,10 @@ import { and, isNotNull, lt, or } from 'drizzle-orm';
 import { authSessions, events, loginAttempts, webhookDeliveries } from './db/schema/index';
 import { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './modules/sessions/sessions.jobs';
 import { createTier3Jobs } from './modules/quality/tier3';
-import { createLocalAnalyzer } from './modules/quality/analysis/local-analyzer';
+import { createLocalAnalyzer, loadNlp } from './modules/quality/analysis/local-analyzer';
 import { createTier1Handler } from './modules/quality/tier1';
 import { createTier2Handler, ROLLING_MEAN_POLICY } from './modules/quality/tier2';
+import { createPriorityGate } from './platform/priority';
 import type { Runtime } from './runtime';
 import type { Services } from './services';
 
@@ -71,6 +72,10 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
     reports: services.reports,
     lowQualityPolicy: ROLLING_MEAN_POLICY,
   });
+  // The NLP model takes a few hundred ms of blocking work to load: do it now, not inside the first tier 2 job
+  // while tier 1 passes wait on the event loop.
+  await loadNlp();
+  const gate = createPriorityGate({ whileBusy: 1 });
   const tier1 = createTier1Handler({
     db: rt.database.db,
     clock: rt.clock,
@@ -88,9 +93,11 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
         rt.logger.info({ removed }, 'housekeeping done');
       },
       ...sessionJobs.handlers,
-      'quality.tier1': (payload) => tier1(payload),
-      'quality.tier2': (payload) => tier2(payload),
-      'quality.email': (payload, ctx) => services.reports.sendReport(payload.reportId, ctx),
+      // Tier 1 is what coaches wait for; mail and transcript analysis yield to it (see platform/priority.ts).
+      'quality.tier1': (payload) => gate.foreground(() => tier1(payload)),
+      'quality.tier2': (payload) => gate.background(() => tier2(payload)),
+      'quality.email': (payload, ctx) =>
+        gate.background(() => services.reports.sendReport(payload.reportId, ctx)),
       ...tier3Jobs.handlers,
     },
     { concurrency: opts.concurrency ?? 4 },

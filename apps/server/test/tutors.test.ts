@@ -457,3 +457,42 @@ describe('OpenAPI', () => {
     expect(params('/api/cron/daily-analysis', 'post')).toEqual(expect.arrayContaining(['date', 'wait']));
   });
 });
+
+describe('score history backfill', () => {
+  it('fills past days from stored sessions as each day would have read, keeping days recorded live', async () => {
+    const live = (await get('/api/tutors/t-bob')).json().performance_history;
+    expect(live).toHaveLength(1); // only today's, from the live rescore
+
+    const written = await t.app.services.scores.backfillHistory({ days: 10, now: NOW });
+    expect(written).toBeGreaterThan(0);
+    const history = (await get('/api/tutors/t-bob')).json().performance_history as Array<{
+      day: string;
+      total_sessions: number;
+      late_rate: number | null;
+    }>;
+    // NOW is 2026-11-20 12:00: the ten days before it, then today's live row, oldest first.
+    expect(history.map((h) => h.day)).toEqual([
+      '2026-11-10',
+      '2026-11-11',
+      '2026-11-12',
+      '2026-11-13',
+      '2026-11-14',
+      '2026-11-15',
+      '2026-11-16',
+      '2026-11-17',
+      '2026-11-18',
+      '2026-11-19',
+      '2026-11-20',
+    ]);
+    // Bob's sessions began 19 days ago, one a day: each past day's 30-day window holds fewer of them.
+    const totals = history.map((h) => h.total_sessions);
+    expect(totals.slice(0, -1)).toEqual([...totals.slice(0, -1)].sort((a, b) => a - b));
+    expect(totals[0]).toBeLessThan(totals.at(-1)!);
+    expect(history.at(-1)).toEqual(live[0]); // the live row is untouched
+    // Every other session was late, whatever the day.
+    for (const h of history) expect(h.late_rate).toBeGreaterThan(0.3);
+
+    // Idempotent: nothing left to write.
+    expect(await t.app.services.scores.backfillHistory({ days: 10, now: NOW })).toBe(0);
+  });
+});

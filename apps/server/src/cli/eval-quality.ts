@@ -16,11 +16,12 @@ import { Webhook } from 'standardwebhooks';
 import { buildApp } from '../app';
 import { loadConfig, readTestEnv } from '../config/env';
 import { createDatabase } from '../db/client';
-import { flags, students, subjects, tutorScores, tutorSubjects, tutors } from '../db/schema/index';
+import { flags, tutorScores } from '../db/schema/index';
 import { createLogger } from '../platform/logger';
 import { createRuntime } from '../runtime';
 import { startWorkers } from '../workers';
 import { buildGroundTruth, collectSessions, generateDemoDataset, type Behaviour } from './seed/generate';
+import { writeDirectory } from './seed/write';
 
 /** Which flag type answers which planted behaviour. */
 const FLAG_FOR: Partial<Record<Behaviour, string>> = {
@@ -106,39 +107,7 @@ async function main() {
 
     // The platform's directory (names, subjects) exists before sessions arrive.
     const { db } = rt.database;
-    await db.insert(subjects).values(dataset.subjects).onConflictDoNothing();
-    await db
-      .insert(tutors)
-      .values(
-        dataset.tutors.map((t) => ({
-          id: t.id,
-          name: t.name,
-          email: t.email,
-          mainSubjectId: t.mainSubjectId,
-          hiredAt: t.hiredAt,
-        })),
-      )
-      .onConflictDoNothing();
-    await db
-      .insert(tutorSubjects)
-      .values(dataset.tutors.flatMap((t) => t.subjectIds.map((subjectId) => ({ tutorId: t.id, subjectId }))))
-      .onConflictDoNothing();
-    for (let i = 0; i < dataset.students.length; i += 1000) {
-      await db
-        .insert(students)
-        .values(
-          dataset.students
-            .slice(i, i + 1000)
-            .map((s) => ({
-              id: s.id,
-              name: s.name,
-              email: s.email,
-              gradeLevel: s.gradeLevel,
-              signedUpAt: s.signedUpAt,
-            })),
-        )
-        .onConflictDoNothing();
-    }
+    await writeDirectory(db, dataset);
 
     const signer = new Webhook(webhookSecret);
     const codes = new Map<number, number>();

@@ -48,19 +48,15 @@ export type WriteDatasetOptions = {
   quiet: boolean;
 };
 
-export async function writeDataset({ db, dataset, quiet }: WriteDatasetOptions): Promise<{
-  inserted: InsertedCounts;
-  stats: SessionStats;
-}> {
-  const inserted: InsertedCounts = {
-    subjects: 0,
-    tutors: 0,
-    tutorSubjects: 0,
-    students: 0,
-    sessions: 0,
-    reschedules: 0,
-  };
-
+/**
+ * The platform's directory — subjects, tutors with their subjects, students — in one transaction, skipping
+ * rows that exist. The seed writes it before its sessions; the eval and the bench before their webhooks.
+ */
+export async function writeDirectory(
+  db: Db,
+  dataset: DemoDataset,
+): Promise<Pick<InsertedCounts, 'subjects' | 'tutors' | 'tutorSubjects' | 'students'>> {
+  const inserted = { subjects: 0, tutors: 0, tutorSubjects: 0, students: 0 };
   await db.transaction(async (tx) => {
     inserted.subjects = await insertInBatches(dataset.subjects, (rows) =>
       tx.insert(subjects).values(rows).onConflictDoNothing().returning({ id: subjects.id }),
@@ -92,6 +88,24 @@ export async function writeDataset({ db, dataset, quiet }: WriteDatasetOptions):
       (rows) => tx.insert(students).values(rows).onConflictDoNothing().returning({ id: students.id }),
     );
   });
+
+  return inserted;
+}
+
+export async function writeDataset({ db, dataset, quiet }: WriteDatasetOptions): Promise<{
+  inserted: InsertedCounts;
+  stats: SessionStats;
+}> {
+  const inserted: InsertedCounts = {
+    subjects: 0,
+    tutors: 0,
+    tutorSubjects: 0,
+    students: 0,
+    sessions: 0,
+    reschedules: 0,
+  };
+
+  Object.assign(inserted, await writeDirectory(db, dataset));
 
   const expected = Math.round(SESSIONS_PER_DAY_AT_SCALE_1 * dataset.scale * dataset.days);
   const bar =

@@ -95,9 +95,9 @@ export async function loadWindowCounts(
   const maxDays = Math.max(...opts.windowsDays);
   const tutorFilter =
     opts.tutorIds === undefined ? sql`true` : sql`f.tutor_id = any(${sql.param(opts.tutorIds)}::text[])`;
-  const [totals, findingsRes] = await Promise.all([
-    tutorWindowTotals(db, opts),
-    db.execute(sql`
+  // Sequential: `db` may be a transaction, i.e. one connection.
+  const totals = await tutorWindowTotals(db, opts);
+  const findingsRes = await db.execute(sql`
       select f.tutor_id, w.days, ${FINDING_COLUMNS}
       from session_findings f
       join (values ${sql.join(
@@ -108,8 +108,7 @@ export async function loadWindowCounts(
       where ${tutorFilter}
         and f.occurred_at > ${opts.now}::timestamptz - make_interval(days => ${maxDays}::int)
         and f.occurred_at <= ${opts.now}::timestamptz
-      group by f.tutor_id, w.days`),
-  ]);
+      group by f.tutor_id, w.days`);
   const findings = new Map<string, FindingTotals>();
   for (const r of rowsOf<FindingRow & { tutor_id: string; days: number }>(findingsRes)) {
     findings.set(`${r.tutor_id}|${Number(r.days)}`, toFindings(r));
@@ -131,14 +130,12 @@ export async function loadCountsBetween(
   db: DbOrTx,
   opts: { tutorId: string; from: Date; to: Date },
 ): Promise<WindowCounts> {
-  const [totals, res] = await Promise.all([
-    tutorTotalsBetween(db, opts),
-    db.execute(sql`
+  const totals = await tutorTotalsBetween(db, opts);
+  const res = await db.execute(sql`
       select ${FINDING_COLUMNS}
       from session_findings f
       where f.tutor_id = ${opts.tutorId}
-        and f.occurred_at >= ${opts.from}::timestamptz and f.occurred_at < ${opts.to}::timestamptz`),
-  ]);
+        and f.occurred_at >= ${opts.from}::timestamptz and f.occurred_at < ${opts.to}::timestamptz`);
   const [r] = rowsOf<FindingRow>(res);
   return combine(totals, r ? toFindings(r) : EMPTY_FINDINGS);
 }
@@ -148,14 +145,12 @@ export async function measurePopulation(
   db: DbOrTx,
   opts: { now: Date; windowDays: number },
 ): Promise<Population & { tutors: number; sessions: number; avgFirstSessionRating: number }> {
-  const [totals, res] = await Promise.all([
-    populationTotals(db, opts),
-    db.execute(sql`
+  const totals = await populationTotals(db, opts);
+  const res = await db.execute(sql`
       select ${FINDING_COLUMNS}
       from session_findings f
       where f.occurred_at > ${opts.now}::timestamptz - make_interval(days => ${opts.windowDays}::int)
-        and f.occurred_at <= ${opts.now}::timestamptz`),
-  ]);
+        and f.occurred_at <= ${opts.now}::timestamptz`);
   const [r] = rowsOf<FindingRow>(res);
   const c = combine(totals, r ? toFindings(r) : EMPTY_FINDINGS);
   return {

@@ -19,6 +19,7 @@ import { and, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { TRole } from '@tutorpulse/contracts/identity';
 import type { TFinding, TSession, TTutorScore } from '@tutorpulse/contracts/quality';
 import type { TEmailReport, TEmailReportPage, TEmailReportsQuery } from '@tutorpulse/contracts/quality-flags';
+import { anyOf, bulkInsert } from '../../db/bulk';
 import type { Db } from '../../db/client';
 import { emailReports, flags, sessionFindings } from '../../db/schema/index';
 import type { AppJobs } from '../../jobs';
@@ -86,12 +87,14 @@ export function createReportService(deps: {
   /** Inserts the rows that are new, and enqueues every row of these keys still pending. */
   async function record(rows: Array<typeof emailReports.$inferInsert>): Promise<string[]> {
     if (rows.length === 0) return [];
-    await db.insert(emailReports).values(rows).onConflictDoNothing({ target: emailReports.dedupeKey });
+    await db.execute(
+      sql`insert into ${bulkInsert(emailReports, rows).sql} on conflict (dedupe_key) do nothing`,
+    );
     const existing = await db
       .select({ id: emailReports.id, status: emailReports.status })
       .from(emailReports)
       .where(
-        inArray(
+        anyOf(
           emailReports.dedupeKey,
           rows.map((r) => r.dedupeKey),
         ),
@@ -196,6 +199,45 @@ export function createReportService(deps: {
       .where(and(eq(emailReports.id, row.id), sql`${emailReports.status} <> 'sent'`));
   }
 
+  /**
+   * The same for many sessions at once (tier 1 batches), from what the caller already knows: the session's
+   * identity and times, and how many of its findings blame the tutor. Stale sessions are skipped.
+   */
+  async function queueSessionReports(
+    items: Array<{
+      session: Pick<
+        TSession,
+        'id' | 'session_id' | 'tutor_id' | 'session_start_time' | 'session_end_time'
+      > & {
+        tutor_name?: string | null;
+      };
+      version: number;
+      issues: number;
+    }>,
+  ): Promise<QueueResult> {
+    const now = clock.now();
+    const fresh = items.filter((i) => !isStale(i.session, now));
+    if (fresh.length === 0) return { reportIds: [], ...(items.length ? { skipped: 'stale' as const } : {}) };
+    const missing = fresh.filter((i) => i.session.tutor_name === undefined).map((i) => i.session.tutor_id);
+    const names = await loadTutorNames(db, missing);
+    const recipient = config.adminEmail.trim().toLowerCase();
+    const reportIds = await record(
+      fresh.map(({ session, version, issues }) => ({
+        kind: 'session_report' as const,
+        dedupeKey: `session_report:${session.id}:v${version}:${recipient}`,
+        sessionId: session.id,
+        recipientEmail: recipient,
+        subject: sessionSubject(
+          { ...session, tutor_name: session.tutor_name ?? names.get(session.tutor_id) ?? null },
+          issues,
+        ),
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+    return { reportIds };
+  }
+
   return {
     /**
      * Records and enqueues the per-session report (to ADMIN_EMAIL) for this version of the session. Call it
@@ -204,26 +246,15 @@ export function createReportService(deps: {
     async queueSessionReport(input: { sessionRowId: string; version: number }): Promise<QueueResult> {
       const session = await deps.sessions.getSessionDto(input.sessionRowId);
       if (!session) return { reportIds: [], skipped: 'session_not_found' };
-      const now = clock.now();
-      if (isStale(session, now)) return { reportIds: [], skipped: 'stale' };
+      if (isStale(session, clock.now())) return { reportIds: [], skipped: 'stale' };
       const [issues] = await db
         .select({ n: count() })
         .from(sessionFindings)
         .where(and(eq(sessionFindings.sessionId, session.id), eq(sessionFindings.blamesTutor, true)));
-      const recipient = config.adminEmail.trim().toLowerCase();
-      const reportIds = await record([
-        {
-          kind: 'session_report',
-          dedupeKey: `session_report:${session.id}:v${input.version}:${recipient}`,
-          sessionId: session.id,
-          recipientEmail: recipient,
-          subject: sessionSubject(session, issues?.n ?? 0),
-          createdAt: now,
-          updatedAt: now,
-        },
-      ]);
-      return { reportIds };
+      return queueSessionReports([{ session, version: input.version, issues: issues?.n ?? 0 }]);
     },
+
+    queueSessionReports,
 
     /**
      * Records and enqueues an alert about a critical flag to every active coach (ADMIN_EMAIL when there is

@@ -3,14 +3,16 @@
  * history row per day), refreshes the population prior, and raises pattern flags (reschedule rate, chronic
  * no-shows, lateness, early ends, poor first sessions). Idempotent: running it twice gives the same rows.
  */
-import { and, eq, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { TScoreHistoryPoint, TTutorScore } from '@tutorpulse/contracts/quality';
-import type { Db } from '../../db/client';
+import { anyOf, bulkInsert, rowsOf } from '../../db/bulk';
+import type { Db, DbOrTx } from '../../db/client';
 import { qualityPopulation, sessionAnalyses, tutorScoreHistory, tutorScores } from '../../db/schema/index';
 import type { Clock } from '../../platform/clock';
-import type { EventService } from '../../platform/events/events.service';
+import type { EventService, PublishInput } from '../../platform/events/events.service';
 import { flagEvent, QUALITY_AUDIENCE, raiseFlag, type FlagRow, type RaiseOutcome } from './flags.core';
+import { tutorsWithSessions } from '../sessions/session-stats';
 import {
   loadCountsBetween,
   loadWindowCounts,
@@ -36,6 +38,8 @@ export type RescoreResult = {
   tutors: number;
   scoreChanges: Array<{ tutorId: string; from: number | null; to: number | null }>;
   flags: Array<{ flag: FlagRow; outcome: RaiseOutcome }>;
+  /** The window counts (7/30/90 days) the scores were computed from, per tutor: tier 3 reuses them. */
+  counts: Map<string, Map<number, WindowCounts>>;
 };
 
 export function createScoreService(deps: { db: Db; clock: Clock; events: EventService }) {
@@ -74,20 +78,15 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
     };
   }
 
-  async function avgQuality(tutorIds: string[] | undefined, now: Date): Promise<Map<string, number>> {
+  async function avgQuality(tx: DbOrTx, tutorIds: string[], now: Date): Promise<Map<string, number>> {
     const since = new Date(now.getTime() - 30 * DAY_MS);
-    const rows = await db
+    const rows = await tx
       .select({
         tutorId: sessionAnalyses.tutorId,
         avg: sql<number>`avg(${sessionAnalyses.qualityScore})::float8`,
       })
       .from(sessionAnalyses)
-      .where(
-        and(
-          gt(sessionAnalyses.createdAt, since),
-          tutorIds ? inArray(sessionAnalyses.tutorId, tutorIds) : undefined,
-        ),
-      )
+      .where(and(gt(sessionAnalyses.createdAt, since), anyOf(sessionAnalyses.tutorId, tutorIds)))
       .groupBy(sessionAnalyses.tutorId);
     return new Map(rows.map((r) => [r.tutorId, Number(r.avg)]));
   }
@@ -149,6 +148,10 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
   /**
    * Rescores the given tutors (undefined = every tutor with sessions in the last 90 days), writing current
    * scores, today's history row and pattern flags. Returns what changed so the caller can announce it.
+   *
+   * Safe to run concurrently (several tier 1 batches, worker processes, tier 3): each chunk locks its tutors
+   * (transaction-scoped advisory locks, taken in id order) before it reads their counts, so of two overlapping
+   * rescores of a tutor the one that writes last has read last, and a score never goes back to older evidence.
    */
   async function rescore(
     tutorIds?: string[],
@@ -156,19 +159,27 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
   ): Promise<RescoreResult> {
     const now = opts.now ?? clock.now();
     const pop = await population(now, { refresh: opts.refreshPopulation ?? false });
-    const counts = await loadWindowCounts(db, { tutorIds, now, windowsDays: [...SCORE_WINDOWS] });
-    const quality = await avgQuality(tutorIds, now);
-    const ids = [...counts.keys()];
+    const maxDays = Math.max(...SCORE_WINDOWS);
+    const ids = tutorIds
+      ? [...new Set(tutorIds)].sort()
+      : await tutorsWithSessions(db, { now, days: maxDays });
     const day = now.toISOString().slice(0, 10);
-    const result: RescoreResult = { tutors: ids.length, scoreChanges: [], flags: [] };
+    const result: RescoreResult = { tutors: ids.length, scoreChanges: [], flags: [], counts: new Map() };
 
     for (let i = 0; i < ids.length; i += BATCH) {
       const chunk = ids.slice(i, i + BATCH);
       await db.transaction(async (tx) => {
+        await tx.execute(sql`
+          select pg_advisory_xact_lock(k)
+          from (select hashtextextended('tutor-score:' || t, 0) as k from unnest(${sql.param(chunk)}::text[]) as t order by t) as keys`);
+        // One after the other: a transaction is one connection.
+        const counts = await loadWindowCounts(tx, { tutorIds: chunk, now, windowsDays: [...SCORE_WINDOWS] });
+        const quality = await avgQuality(tx, chunk, now);
+        for (const [id, m] of counts) result.counts.set(id, m);
         const before = await tx
           .select({ tutorId: tutorScores.tutorId, overall: tutorScores.overallScore })
           .from(tutorScores)
-          .where(and(inArray(tutorScores.tutorId, chunk), eq(tutorScores.windowDays, 30)));
+          .where(and(anyOf(tutorScores.tutorId, chunk), eq(tutorScores.windowDays, 30)));
         const previous = new Map(before.map((b) => [b.tutorId, b.overall]));
         const rows = chunk.flatMap((id) => {
           const m = counts.get(id)!;
@@ -177,44 +188,19 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
             scoreValues(id, d, m.get(d) ?? EMPTY_COUNTS, recent, pop, now, quality.get(id)),
           );
         });
-        await tx
-          .insert(tutorScores)
-          .values(rows)
-          .onConflictDoUpdate({
-            target: [tutorScores.tutorId, tutorScores.windowDays],
-            set: takeExcluded(tutorScores, Object.keys(rows[0]!), ['tutorId', 'windowDays']),
-          });
-        const history = rows
-          .filter((r) => r.windowDays === 30)
-          .map((r) => ({
-            tutorId: r.tutorId,
-            day,
-            overallScore: r.overallScore,
-            attendanceScore: r.attendanceScore,
-            ratingsScore: r.ratingsScore,
-            completionScore: r.completionScore,
-            reliabilityScore: r.reliabilityScore,
-            confidence: r.confidence,
-            totalSessions: r.totalSessions,
-            noShowRate: r.noShowRate,
-            lateRate: r.lateRate,
-            earlyEndRate: r.earlyEndRate,
-            tutorRescheduleRate: r.tutorRescheduleRate,
-            avgStudentRating: r.avgStudentRating,
-            updatedAt: now,
-          }));
-        await tx
-          .insert(tutorScoreHistory)
-          .values(history)
-          .onConflictDoUpdate({
-            target: [tutorScoreHistory.tutorId, tutorScoreHistory.day],
-            set: takeExcluded(tutorScoreHistory, Object.keys(history[0]!), ['tutorId', 'day']),
-          });
+        await tx.execute(sql`
+          insert into ${bulkInsert(tutorScores, rows).sql}
+          on conflict (tutor_id, window_days) do update set ${setExcluded(tutorScores, rows[0]!, ['tutorId', 'windowDays'])}`);
+        const history = rows.filter((r) => r.windowDays === 30).map((r) => toHistoryRow(r, day, now));
+        await tx.execute(sql`
+          insert into ${bulkInsert(tutorScoreHistory, history).sql}
+          on conflict (tutor_id, day) do update set ${setExcluded(tutorScoreHistory, history[0]!, ['tutorId', 'day'])}`);
         for (const r of history) {
           const from = previous.get(r.tutorId) ?? null;
           if (from !== r.overallScore)
             result.scoreChanges.push({ tutorId: r.tutorId, from, to: r.overallScore });
         }
+        // Flags in tutor order (the chunk is sorted), as tier 1 raises them: lock order stays one way round.
         for (const id of chunk) {
           const m = counts.get(id)!;
           const c30 = m.get(30) ?? EMPTY_COUNTS;
@@ -233,7 +219,7 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
             },
             QUALITY_THRESHOLDS,
           );
-          for (const decision of decisions) {
+          for (const decision of decisions.sort((a, b) => a.type.localeCompare(b.type))) {
             const r = await raiseFlag(tx, {
               tutorId: id,
               decision,
@@ -249,9 +235,42 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
     return result;
   }
 
-  /** Announces a rescore's changes on the live stream. */
-  async function announce(r: RescoreResult): Promise<void> {
-    const inputs = [
+  /**
+   * Fills the daily history for the `days` before today from the sessions and findings already stored, as
+   * each day's 30-day score would have read at the end of that day (with today's population prior). For
+   * imported or seeded history, so a tutor's timeline does not start on the day Tutorpulse was installed.
+   * Days already recorded live are kept as they are. Returns the rows written.
+   */
+  async function backfillHistory(opts: { days: number; now?: Date }): Promise<number> {
+    const now = opts.now ?? clock.now();
+    const pop = await population(now);
+    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    let written = 0;
+    for (let back = opts.days; back >= 1; back--) {
+      // The end of that day = the start of the next one.
+      const end = new Date(today - (back - 1) * DAY_MS);
+      const day = new Date(end.getTime() - DAY_MS).toISOString().slice(0, 10);
+      const counts = await loadWindowCounts(db, { now: end, windowsDays: [30] });
+      const history = [...counts]
+        .filter(([, m]) => (m.get(30)?.sessions ?? 0) > 0)
+        .map(([id, m]) =>
+          toHistoryRow(scoreValues(id, 30, m.get(30)!, EMPTY_COUNTS, pop, end, undefined), day, now),
+        );
+      for (let i = 0; i < history.length; i += BATCH) {
+        const chunk = history.slice(i, i + BATCH);
+        const res = await db.execute(sql`
+          insert into ${bulkInsert(tutorScoreHistory, chunk).sql}
+          on conflict (tutor_id, day) do nothing
+          returning tutor_id`);
+        written += rowsOf(res).length;
+      }
+    }
+    return written;
+  }
+
+  /** The live-stream events describing a rescore's changes (score changes capped at 200). */
+  function announcements(r: RescoreResult): PublishInput[] {
+    return [
       ...r.scoreChanges.slice(0, 200).map((c) => ({
         type: 'score.changed',
         payload: { tutor_id: c.tutorId, from: c.from, to: c.to },
@@ -259,6 +278,11 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
       })),
       ...r.flags.map(flagEvent),
     ];
+  }
+
+  /** Announces a rescore's changes on the live stream. */
+  async function announce(r: RescoreResult): Promise<void> {
+    const inputs = announcements(r);
     if (inputs.length) await events.publish(...inputs);
   }
 
@@ -287,6 +311,8 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
   return {
     population,
     rescore,
+    backfillHistory,
+    announcements,
     announce,
     toDto,
 
@@ -329,11 +355,54 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
   };
 }
 
-/** `ON CONFLICT DO UPDATE SET col = excluded.col` for every inserted column but the conflict keys. */
-function takeExcluded(table: PgTable, keys: string[], conflictKeys: string[]) {
+/** The daily history row of a 30-day score. */
+function toHistoryRow(
+  r: Pick<
+    typeof tutorScores.$inferInsert,
+    | 'tutorId'
+    | 'overallScore'
+    | 'attendanceScore'
+    | 'ratingsScore'
+    | 'completionScore'
+    | 'reliabilityScore'
+    | 'confidence'
+    | 'totalSessions'
+    | 'noShowRate'
+    | 'lateRate'
+    | 'earlyEndRate'
+    | 'tutorRescheduleRate'
+    | 'avgStudentRating'
+  >,
+  day: string,
+  updatedAt: Date,
+) {
+  return {
+    tutorId: r.tutorId,
+    day,
+    overallScore: r.overallScore ?? null,
+    attendanceScore: r.attendanceScore ?? null,
+    ratingsScore: r.ratingsScore ?? null,
+    completionScore: r.completionScore ?? null,
+    reliabilityScore: r.reliabilityScore ?? null,
+    confidence: r.confidence,
+    totalSessions: r.totalSessions,
+    noShowRate: r.noShowRate ?? null,
+    lateRate: r.lateRate ?? null,
+    earlyEndRate: r.earlyEndRate ?? null,
+    tutorRescheduleRate: r.tutorRescheduleRate ?? null,
+    avgStudentRating: r.avgStudentRating ?? null,
+    updatedAt,
+  };
+}
+
+/** `col = excluded.col, …` for every inserted column but the conflict keys (an ON CONFLICT DO UPDATE list). */
+function setExcluded(table: PgTable, row: object, conflictKeys: string[]) {
   const columns = getTableColumns(table);
-  return Object.fromEntries(
-    keys.filter((k) => !conflictKeys.includes(k)).map((k) => [k, sql.raw(`excluded."${columns[k]!.name}"`)]),
+  return sql.raw(
+    Object.keys(row)
+      .filter((k) => !conflictKeys.includes(k))
+      .map((k) => `"${columns[k]!.name}" = excluded."${columns[k]!.name}"`)
+      .join(', '),
   );
 }
 

@@ -194,10 +194,15 @@ export function createTier3Service(deps: Tier3Deps) {
   }
 
   /** Computes the analysis rows for every tutor (no writes). */
-  async function analyse(now: Date, analysisDate: string) {
+  async function analyse(
+    now: Date,
+    analysisDate: string,
+    /** Counts already loaded as of `now` (by today's rescore), for tutors with sessions in 90 days. */
+    known?: Map<string, Map<number, WindowCounts>>,
+  ) {
     const pop = await scores.population(now);
     const [counts, roster, fallback, openFlags] = await Promise.all([
-      loadWindowCounts(db, { now, windowsDays: [...WINDOWS] }),
+      known ?? loadWindowCounts(db, { now, windowsDays: [...WINDOWS] }),
       loadRoster(now),
       loadFallbackSubjects(now),
       loadOpenFlags(),
@@ -347,12 +352,14 @@ export function createTier3Service(deps: Tier3Deps) {
       const started = performance.now();
       const { analysisDate, now, isToday } = resolveDate(opts.date);
       let rescored: number | null = null;
+      let counts: Map<string, Map<number, WindowCounts>> | undefined;
       if (isToday) {
         const r = await scores.rescore(undefined, { now, refreshPopulation: true });
         await scores.announce(r);
         rescored = r.tutors;
+        counts = r.counts;
       }
-      const { rows, peerGroups } = await analyse(now, analysisDate);
+      const { rows, peerGroups } = await analyse(now, analysisDate, counts);
       await store(analysisDate, rows);
       const summary: TTier3Summary = {
         analysis_date: analysisDate,

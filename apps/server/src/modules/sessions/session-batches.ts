@@ -2,7 +2,8 @@
  * Bulk access to the sessions inbox for backfills (demo seed, imports): pages of sessions still `received`
  * and marking a page processed in one statement. The live path goes one session at a time through tier 1.
  */
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, sql } from 'drizzle-orm';
+import { anyOf } from '../../db/bulk';
 import type { DbOrTx } from '../../db/client';
 import { sessions } from '../../db/schema/index';
 
@@ -13,8 +14,13 @@ export async function listReceivedBatch(
   db: DbOrTx,
   opts: { after?: { start: Date; id: string }; limit: number },
 ): Promise<SessionRow[]> {
+  // The plain `>=` on the start time lets Postgres walk the start-time index from the last page on; the row
+  // comparison alone is not indexable here and made every page sort the whole inbox.
   const after = opts.after
-    ? sql`(${sessions.sessionStartTime}, ${sessions.id}) > (${opts.after.start}::timestamptz, ${opts.after.id}::uuid)`
+    ? and(
+        gte(sessions.sessionStartTime, opts.after.start),
+        sql`(${sessions.sessionStartTime}, ${sessions.id}) > (${opts.after.start}::timestamptz, ${opts.after.id}::uuid)`,
+      )
     : undefined;
   return db
     .select()
@@ -38,7 +44,7 @@ export async function markProcessedBatch(
     const done = await db
       .update(sessions)
       .set({ processingStatus: 'processed', processedAt: at, updatedAt: at, lastError: null })
-      .where(and(inArray(sessions.id, ids), eq(sessions.version, version), gt(sessions.version, 0)))
+      .where(and(anyOf(sessions.id, ids), eq(sessions.version, version), gt(sessions.version, 0)))
       .returning({ id: sessions.id });
     n += done.length;
   }

@@ -155,3 +155,14 @@ export async function dailyTotals(
     order by 1`);
   return rowsOf<TotalsRow & { bucket: string }>(res).map((r) => ({ bucket: r.bucket, ...toTotals(r) }));
 }
+
+/** Tutors with a session scheduled in the `days` before `now` (the windows' span), sorted. */
+export async function tutorsWithSessions(db: DbOrTx, opts: { now: Date; days: number }): Promise<string[]> {
+  const res = await db.execute(sql`
+    select distinct s.tutor_id
+    from sessions s
+    where s.session_start_time > ${opts.now}::timestamptz - make_interval(days => ${opts.days}::int)
+      and s.session_start_time <= ${opts.now}::timestamptz
+    order by 1`);
+  return rowsOf<{ tutor_id: string }>(res).map((r) => r.tutor_id);
+}

@@ -19,6 +19,7 @@ import {
   sql,
   type SQL,
 } from 'drizzle-orm';
+import { anyOf, bulkInsert, rowsOf } from '../../db/bulk';
 import type { DbOrTx } from '../../db/client';
 import { reschedules, sessions, students, tutors, webhookDeliveries } from '../../db/schema/index';
 import type { RescheduleRecord, SessionRecord } from './session-mapping';
@@ -54,15 +55,15 @@ export async function claimDeliveries(
   at: Date,
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const claimed = await db
-    .insert(webhookDeliveries)
-    .values(
-      [...rows]
-        .sort(byKey((r) => r.webhookId))
-        .map((r) => ({ webhookId: r.webhookId, sessionId: r.sessionId, outcome: 'created', receivedAt: at })),
-    )
-    .onConflictDoNothing({ target: webhookDeliveries.webhookId })
-    .returning({ webhookId: webhookDeliveries.webhookId });
+  const values = [...rows]
+    .sort(byKey((r) => r.webhookId))
+    .map((r) => ({ webhookId: r.webhookId, sessionId: r.sessionId, outcome: 'created', receivedAt: at }));
+  const claimed = rowsOf<{ webhookId: string }>(
+    await db.execute(sql`
+      insert into ${bulkInsert(webhookDeliveries, values).sql}
+      on conflict (webhook_id) do nothing
+      returning webhook_id as "webhookId"`),
+  );
   return new Set(claimed.map((c) => c.webhookId));
 }
 
@@ -84,25 +85,22 @@ export async function ensureTutorsAndStudents(
   const tutorIds = [...new Set(p.tutorIds)].sort();
   const studentIds = [...new Set(p.studentIds)].sort();
   if (tutorIds.length > 0) {
-    await db
-      .insert(tutors)
-      .values(tutorIds.map((id) => ({ id, name: `Tutor ${id}`, createdAt: p.at, updatedAt: p.at })))
-      .onConflictDoNothing({ target: tutors.id });
+    const values = tutorIds.map((id) => ({ id, name: `Tutor ${id}`, createdAt: p.at, updatedAt: p.at }));
+    await db.execute(sql`insert into ${bulkInsert(tutors, values).sql} on conflict (id) do nothing`);
   }
   if (studentIds.length > 0) {
-    await db
-      .insert(students)
-      .values(studentIds.map((id) => ({ id, name: `Student ${id}`, createdAt: p.at, updatedAt: p.at })))
-      .onConflictDoNothing({ target: students.id });
+    const values = studentIds.map((id) => ({ id, name: `Student ${id}`, createdAt: p.at, updatedAt: p.at }));
+    await db.execute(sql`insert into ${bulkInsert(students, values).sql} on conflict (id) do nothing`);
   }
 }
 
 /** On a corrected re-send every column takes the new value (`excluded.*`), except identity and history. */
 const KEEP_ON_UPDATE = new Set(['id', 'sessionId', 'version', 'createdAt']);
-const UPDATE_FROM_EXCLUDED = Object.fromEntries(
+const UPDATE_FROM_EXCLUDED = sql.raw(
   Object.entries(getTableColumns(sessions))
     .filter(([key]) => !KEEP_ON_UPDATE.has(key))
-    .map(([key, column]) => [key, sql.raw(`excluded.${column.name}`)]),
+    .map(([, column]) => `"${column.name}" = excluded."${column.name}"`)
+    .join(', '),
 );
 
 export type UpsertedSession = {
@@ -137,20 +135,14 @@ export async function upsertSessions(
     createdAt: at,
     updatedAt: at,
   }));
-  const written = await db
-    .insert(sessions)
-    .values(values)
-    .onConflictDoUpdate({
-      target: sessions.sessionId,
-      set: { ...UPDATE_FROM_EXCLUDED, version: sql`${sessions.version} + 1` },
-      setWhere: sql`${sessions.contentHash} <> excluded.content_hash`,
-    })
-    .returning({
-      id: sessions.id,
-      sessionId: sessions.sessionId,
-      version: sessions.version,
-      isFirstSession: sessions.isFirstSession,
-    });
+  const written = rowsOf<Omit<UpsertedSession, 'outcome'>>(
+    await db.execute(sql`
+      insert into ${bulkInsert(sessions, values).sql}
+      on conflict (session_id) do update
+        set ${UPDATE_FROM_EXCLUDED}, version = sessions.version + 1
+        where sessions.content_hash <> excluded.content_hash
+      returning id, session_id as "sessionId", version, is_first_session as "isFirstSession"`),
+  );
   // Every update bumps the version, so a returned version 1 can only be an insert.
   const out: UpsertedSession[] = written.map((w) => ({
     ...w,
@@ -180,22 +172,13 @@ export async function upsertSessions(
 /** Writes (insert or replace) reschedule rows, one per session at most; the sessions must be distinct. */
 export async function upsertReschedules(db: DbOrTx, records: RescheduleRecord[], at: Date): Promise<void> {
   if (records.length === 0) return;
-  await db
-    .insert(reschedules)
-    .values([...records].sort(byKey((r) => r.sessionId)).map((r) => ({ ...r, createdAt: at })))
-    .onConflictDoUpdate({
-      target: reschedules.sessionId,
-      set: {
-        tutorId: sql.raw('excluded.tutor_id'),
-        initiator: sql.raw('excluded.initiator'),
-        originalTime: sql.raw('excluded.original_time'),
-        newTime: sql.raw('excluded.new_time'),
-        reason: sql.raw('excluded.reason'),
-        reasonCode: sql.raw('excluded.reason_code'),
-        cancelledAt: sql.raw('excluded.cancelled_at'),
-        hoursBeforeSession: sql.raw('excluded.hours_before_session'),
-      },
-    });
+  const values = [...records].sort(byKey((r) => r.sessionId)).map((r) => ({ ...r, createdAt: at }));
+  await db.execute(sql`
+    insert into ${bulkInsert(reschedules, values).sql}
+    on conflict (session_id) do update set
+      tutor_id = excluded.tutor_id, initiator = excluded.initiator, original_time = excluded.original_time,
+      new_time = excluded.new_time, reason = excluded.reason, reason_code = excluded.reason_code,
+      cancelled_at = excluded.cancelled_at, hours_before_session = excluded.hours_before_session`);
 }
 
 export async function deleteReschedules(db: DbOrTx, sessionRowIds: string[]): Promise<void> {
@@ -218,6 +201,13 @@ export async function findSessionById(db: DbOrTx, id: string): Promise<SessionRo
   if (!isUuid(id)) return null;
   const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
   return row ?? null;
+}
+
+/** Full rows by row uuid (unknown or malformed ids are skipped). */
+export async function findSessionsByIds(db: DbOrTx, ids: string[]): Promise<SessionRow[]> {
+  const valid = [...new Set(ids.filter(isUuid))];
+  if (valid.length === 0) return [];
+  return db.select().from(sessions).where(anyOf(sessions.id, valid));
 }
 
 /** By row uuid or by the platform's `session_id` (a uuid match wins if both could match). */
@@ -320,25 +310,32 @@ export async function listReschedules(
 
 const atVersion = (id: string, version: number) => and(eq(sessions.id, id), eq(sessions.version, version));
 
-/** Returns false when no row has that id and version (a correction arrived, or no such session). */
-export async function setProcessing(db: DbOrTx, id: string, version: number, at: Date): Promise<boolean> {
-  if (!isUuid(id)) return false;
-  const rows = await db
-    .update(sessions)
-    .set({ processingStatus: 'processing', updatedAt: at })
-    .where(atVersion(id, version))
-    .returning({ id: sessions.id });
-  return rows.length === 1;
-}
+export type SessionRef = { id: string; version: number };
 
-export async function setProcessed(db: DbOrTx, id: string, version: number, at: Date): Promise<boolean> {
-  if (!isUuid(id)) return false;
-  const rows = await db
-    .update(sessions)
-    .set({ processingStatus: 'processed', processedAt: at, lastError: null, updatedAt: at })
-    .where(atVersion(id, version))
-    .returning({ id: sessions.id });
-  return rows.length === 1;
+/**
+ * Moves the sessions at exactly these versions to `status` (other versions are left alone: a correction has
+ * its own job). Rows locked in id order, like every multi-row write here. Returns the refs that moved.
+ */
+export async function setStatusMany(
+  db: DbOrTx,
+  refs: SessionRef[],
+  status: 'processing' | 'processed',
+  at: Date,
+): Promise<SessionRef[]> {
+  const valid = [...refs].filter((r) => isUuid(r.id)).sort(byKey((r) => r.id));
+  if (valid.length === 0) return [];
+  const processed = status === 'processed';
+  const res = await db.execute(sql`
+    update sessions s
+    set processing_status = ${status},
+        processed_at = ${processed ? sql`${at}::timestamptz` : sql`s.processed_at`},
+        last_error = ${processed ? sql`null` : sql`s.last_error`},
+        updated_at = ${at}::timestamptz
+    from unnest(${sql.param(valid.map((r) => r.id))}::uuid[], ${sql.param(valid.map((r) => r.version))}::int[])
+      as v(id, version)
+    where s.id = v.id and s.version = v.version
+    returning s.id, s.version`);
+  return rowsOf<SessionRef>(res).map((r) => ({ id: r.id, version: Number(r.version) }));
 }
 
 export async function setFailed(

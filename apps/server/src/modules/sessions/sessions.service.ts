@@ -20,6 +20,7 @@ import type { Clock } from '../../platform/clock';
 import type { EventService, PublishInput } from '../../platform/events/events.service';
 import type { BusEvent } from '../../platform/events/port';
 import type { Logger } from '../../platform/logger';
+import { createGroupCommitter, type Settled } from '../../platform/batching';
 import type { JobQueue } from '../../platform/queue/port';
 import type { AuditService } from '../identity/audit.service';
 import { actorOf, type Principal, type RequestContext } from '../identity/principal';
@@ -83,59 +84,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
-
-/**
- * Group commit: `submit` resolves with the item's own result. While fewer than `concurrency` groups are being
- * written, a new item starts a group at once; otherwise it waits and joins the next group (up to `maxSize`).
- */
-function createGroupCommitter<T, R>(opts: {
-  maxSize: number;
-  concurrency: number;
-  write(items: T[]): Promise<Array<Settled<R>>>;
-}) {
-  const waiting: Array<{ item: T; resolve(r: R): void; reject(e: unknown): void }> = [];
-  let writing = 0;
-  let pumpQueued = false;
-
-  function pump() {
-    pumpQueued = false;
-    while (writing < opts.concurrency && waiting.length > 0) {
-      const group = waiting.splice(0, opts.maxSize);
-      writing += 1;
-      opts
-        .write(group.map((g) => g.item))
-        .then(
-          (results) =>
-            group.forEach((g, i) => {
-              const r = results[i];
-              if (r?.ok) g.resolve(r.value);
-              else g.reject(r ? r.error : new Error('ingestion produced no result'));
-            }),
-          (err: unknown) => group.forEach((g) => g.reject(err)),
-        )
-        .finally(() => {
-          writing -= 1;
-          pump();
-        });
-    }
-  }
-
-  return {
-    submit(item: T): Promise<R> {
-      return new Promise<R>((resolve, reject) => {
-        waiting.push({ item, resolve, reject });
-        // Deferred to the next turn of the event loop, so the requests already in progress (with PGlite, a
-        // transaction runs to completion without yielding to I/O) join this group instead of waiting for the next.
-        if (!pumpQueued) {
-          pumpQueued = true;
-          setImmediate(pump);
-        }
-      });
-    },
-  };
 }
 
 type Delivery = {
@@ -376,7 +324,7 @@ export function createSessionService(deps: {
   const committer = createGroupCommitter<Delivery, IngestResult>({
     maxSize: deps.ingestGroup?.maxSize ?? INGEST_GROUP.maxSize,
     concurrency: deps.ingestGroup?.concurrency ?? INGEST_GROUP.concurrency,
-    write: ingestGroup,
+    run: ingestGroup,
   });
 
   return {
@@ -449,13 +397,27 @@ export function createSessionService(deps: {
       return rows.map((r) => toRescheduleDto(r.reschedule, r.platformSessionId));
     },
 
-    /** Tier 1 took the session. False (and no change) when that version is no longer current. */
-    async markProcessing(id: string, version: number): Promise<boolean> {
-      return repo.setProcessing(db, id, version, clock.now());
+    /** Full rows for the pipeline, by row uuid (unknown ids are skipped). */
+    async getSessionsForProcessing(ids: string[]): Promise<SessionRow[]> {
+      return repo.findSessionsByIds(db, ids);
     },
 
+    /** Tier 1 took / finished these sessions; only refs still at their version move. Returns those. */
+    async markManyProcessing(refs: repo.SessionRef[]): Promise<repo.SessionRef[]> {
+      return repo.setStatusMany(db, refs, 'processing', clock.now());
+    },
+    async markManyProcessed(refs: repo.SessionRef[], at: Date = clock.now()): Promise<repo.SessionRef[]> {
+      return repo.setStatusMany(db, refs, 'processed', at);
+    },
+
+    /** Tier 1 took one version. False (and no change) when that version is no longer current. */
+    async markProcessing(id: string, version: number): Promise<boolean> {
+      return (await repo.setStatusMany(db, [{ id, version }], 'processing', clock.now())).length === 1;
+    },
+
+    /** Marks one version processed. False (and no change) when that version is no longer current. */
     async markProcessed(id: string, version: number, at: Date = clock.now()): Promise<boolean> {
-      return repo.setProcessed(db, id, version, at);
+      return (await repo.setStatusMany(db, [{ id, version }], 'processed', at)).length === 1;
     },
 
     async markFailed(id: string, version: number, error: string): Promise<boolean> {
