@@ -3,18 +3,15 @@
  * with an intervention, and the flag leaving the open list; the session, analytics and interventions pages;
  * and a viewer who sees no actions and whom the API refuses. Screenshots go to artifacts/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM,
-  ensureWebBuild,
   hasChromium,
-  launchChromium,
   requireServices,
   SCREENSHOTS,
-  startServer,
+  startBrowserStack,
   type RunningServer,
 } from './server';
 
@@ -45,12 +42,7 @@ describe.skipIf(!hasChromium && !requireServices)('quality flags in the browser'
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium)
-      throw new Error(`REQUIRE_SERVICES=1 but ${CHROMIUM} is missing (apt-get install -y chromium)`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    ensureWebBuild();
-    server = await startServer({ timeoutMs: 90_000 });
-    browser = await launchChromium();
+    ({ server, browser } = await startBrowserStack());
   });
 
   afterAll(async () => {
@@ -83,10 +75,11 @@ describe.skipIf(!hasChromium && !requireServices)('quality flags in the browser'
       await shot(page, 'quality-flags');
 
       // The top of the inbox: the most severe, longest-waiting open flag.
-      const firstLink = table.getByRole('row').nth(1).getByRole('link').first();
-      const href = (await firstLink.getAttribute('href'))!;
+      // Live events can refetch and reorder the inbox between reading a row and clicking it: click the
+      // link read, by its address, not whatever row is first by then.
+      const href = (await table.getByRole('row').nth(1).getByRole('link').first().getAttribute('href'))!;
       const flagId = href.split('/').at(-1)!;
-      await firstLink.click();
+      await table.locator(`a[href="${href}"]`).first().click();
       await page.waitForURL(new RegExp(`/quality/flags/${flagId}$`));
       await page.getByRole('heading', { name: 'Why it fired' }).waitFor();
       await page.getByRole('heading', { name: 'History' }).waitFor();

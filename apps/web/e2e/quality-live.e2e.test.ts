@@ -5,19 +5,17 @@
  * artifacts/screenshots/.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM,
-  ensureWebBuild,
   hasChromium,
-  launchChromium,
   requireServices,
   SCREENSHOTS,
-  startServer,
+  startBrowserStack,
   type RunningServer,
 } from './server';
 
@@ -84,12 +82,7 @@ describe.skipIf(!hasChromium && !requireServices)('quality dashboard, live', () 
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium)
-      throw new Error(`REQUIRE_SERVICES=1 but ${CHROMIUM} is missing (apt-get install -y chromium)`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    ensureWebBuild();
-    server = await startServer({ timeoutMs: 90_000 });
-    browser = await launchChromium();
+    ({ server, browser } = await startBrowserStack());
   });
 
   afterAll(async () => {
@@ -126,12 +119,20 @@ describe.skipIf(!hasChromium && !requireServices)('quality dashboard, live', () 
       await page.waitForURL(/has_flags=true/);
       await page.getByRole('button', { name: /^Risk/ }).click();
       await page.waitForURL(/sort_by=risk/);
+      // The table keeps showing the previous order while the re-sorted page loads, and live events can
+      // refetch it: wait until it has settled, then read one row's link and click exactly that link.
+      await page.locator('[aria-label="Tutors"][aria-busy="false"]').waitFor();
       await table.getByRole('row').nth(1).waitFor();
       await shot(page, 'coach-quality-tutors.png');
 
-      const firstTutor = table.getByRole('row').nth(1).getByRole('link');
-      const name = (await firstTutor.textContent())!;
-      await firstTutor.click();
+      const { href, name } = await table
+        .getByRole('row')
+        .nth(1)
+        .getByRole('link')
+        .evaluate((a) => ({ href: a.getAttribute('href')!, name: a.textContent!.trim() }));
+      expect(href).toMatch(/^\/quality\/tutors\/[^/]+$/);
+      await table.locator(`a[href="${href}"]`).click();
+      await page.waitForURL((url) => url.pathname === href);
       await page.getByRole('heading', { name, level: 1 }).waitFor();
       await page.getByRole('heading', { name: 'Score (30 days)' }).waitFor();
       await page.getByRole('list', { name: 'Open flags' }).getByRole('link').first().waitFor();

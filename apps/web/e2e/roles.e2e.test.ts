@@ -2,18 +2,15 @@
  * Each demo account signs in through the real login page of the built app, served by the real server, and
  * sees exactly its role's navigation. Screenshots go to artifacts/screenshots/; any CSP violation fails.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM,
-  ensureWebBuild,
   hasChromium,
-  launchChromium,
   requireServices,
   SCREENSHOTS,
-  startServer,
+  startBrowserStack,
   type RunningServer,
 } from './server';
 
@@ -99,12 +96,7 @@ describe.skipIf(!hasChromium && !requireServices)('roles in the browser', () => 
   const problems: Problem[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium)
-      throw new Error(`REQUIRE_SERVICES=1 but ${CHROMIUM} is missing (apt-get install -y chromium)`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    ensureWebBuild();
-    server = await startServer({ timeoutMs: 90_000 });
-    browser = await launchChromium();
+    ({ server, browser } = await startBrowserStack());
   });
 
   afterAll(async () => {

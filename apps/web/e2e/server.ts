@@ -3,7 +3,7 @@
  * fresh temporary DATA_DIR, no DATABASE_URL / REDIS_URL), on a free port, and waits for /api/health.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -127,4 +127,23 @@ export function launchChromium(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+}
+
+/**
+ * What every browser-test file starts with: the web build, the real server and Chromium (a missing Chromium
+ * under REQUIRE_SERVICES=1 fails the file rather than skipping it). If Chromium fails to start, the server
+ * is stopped again.
+ */
+export async function startBrowserStack(): Promise<{ server: RunningServer; browser: Browser }> {
+  if (!hasChromium)
+    throw new Error(`REQUIRE_SERVICES=1 but ${CHROMIUM} is missing (apt-get install -y chromium)`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  ensureWebBuild();
+  const server = await startServer({ timeoutMs: 90_000 });
+  try {
+    return { server, browser: await launchChromium() };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
 }

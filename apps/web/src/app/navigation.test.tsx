@@ -53,6 +53,10 @@ describe('navigation table', () => {
     ['viewer', '/admin/api-keys', false],
     ['student', '/', true],
     ['tutor', '/no-such-page', true],
+    ['coach', '/quality/sessions/ses_1', true],
+    ['viewer', '/quality/sessions/ses_1', true],
+    ['student', '/quality/sessions/ses_1', false],
+    ['operator', '/quality/anything/else', false],
   ] as Array<[TRole, string, boolean]>)('%s may open %s: %s', (role, path, allowed) => {
     expect(canVisit(role, path)).toBe(allowed);
   });

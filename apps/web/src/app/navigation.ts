@@ -13,6 +13,8 @@ export type NavItem = {
   roles: readonly TRole[] | 'everyone';
   /** Match the path exactly (Home) instead of as a prefix. */
   end?: boolean;
+  /** An area with no navigation entry of its own: it only guards the pages under it. */
+  hidden?: boolean;
 };
 
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -43,6 +45,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
     to: '/quality/interventions',
     roles: ['coach', 'admin', 'viewer'],
   },
+  // Every other page under /quality (a session's detail, reached from tutors and flags) is the quality area's.
+  { id: 'quality', label: 'Quality', to: '/quality', roles: ['coach', 'admin', 'viewer'], hidden: true },
   { id: 'users', label: 'Users', to: paths.admin.users.getHref(), roles: ['admin'] },
   { id: 'api-keys', label: 'API keys', to: paths.admin.apiKeys.getHref(), roles: ['admin'] },
   { id: 'audit-log', label: 'Audit log', to: paths.admin.auditLog.getHref(), roles: ['admin'] },
@@ -53,7 +57,7 @@ function isAllowed(item: NavItem, role: TRole): boolean {
 }
 
 export function getNavItems(role: TRole): NavItem[] {
-  return NAV_ITEMS.filter((item) => isAllowed(item, role));
+  return NAV_ITEMS.filter((item) => !item.hidden && isAllowed(item, role));
 }
 
 function matches(item: NavItem, pathname: string): boolean {
