@@ -9,6 +9,7 @@ import path from 'node:path';
 import { withFreshDatabase } from './src/fresh-db';
 import { benchPlatform, type Target } from './src/platform.bench';
 import { benchQuality } from './src/quality.bench';
+import { wantPhase, wantTarget } from './src/util';
 
 /** The web app's built bundles (gzipped), built first when missing: what a coach downloads. */
 function printBundleSizes() {
@@ -27,11 +28,13 @@ async function main() {
   console.log(
     `Tutorpulse benchmarks — node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
   );
-  printBundleSizes();
-  const targets: Target[] = [{ label: 'embedded (PGlite + in-process queue)' }];
-  await benchPlatform(targets[0]!);
-  await benchQuality(targets[0]!);
-  const databaseUrl = process.env.DATABASE_URL;
+  if (wantPhase('bundle')) printBundleSizes();
+  if (wantTarget('embedded')) {
+    const embedded: Target = { label: 'embedded (PGlite + in-process queue)' };
+    if (wantPhase('platform')) await benchPlatform(embedded);
+    await benchQuality(embedded);
+  }
+  const databaseUrl = wantTarget('postgres') ? process.env.DATABASE_URL : undefined;
   const redisUrl = process.env.REDIS_URL;
   if (databaseUrl) {
     const server: Target = {
@@ -39,10 +42,11 @@ async function main() {
       databaseUrl,
       ...(redisUrl ? { redisUrl } : {}),
     };
-    await withFreshDatabase(databaseUrl, (url) => benchPlatform({ ...server, databaseUrl: url }));
+    if (wantPhase('platform'))
+      await withFreshDatabase(databaseUrl, (url) => benchPlatform({ ...server, databaseUrl: url }));
     // The quality bench creates (and drops) its own fresh database on this server for every phase.
     await benchQuality(server);
-  } else {
+  } else if (wantTarget('postgres')) {
     console.log('\n(set DATABASE_URL and REDIS_URL to also measure Postgres + Redis)');
   }
 }

@@ -18,6 +18,7 @@ import { createMemoryQueue } from '@tutorpulse/server/src/platform/queue/memory-
 import type { JobQueue } from '@tutorpulse/server/src/platform/queue/port';
 import { createRuntime } from '@tutorpulse/server/src/runtime';
 import { printFigure, runConcurrent, section, timeIt } from './util';
+import { dropRedisPrefix } from './fresh-db';
 
 export type Target = { label: string; databaseUrl?: string; redisUrl?: string };
 
@@ -112,8 +113,9 @@ export async function benchPlatform(target: Target) {
     await rt.close();
 
     const registry = { 'bench.noop': z.object({ i: z.number() }) };
+    const prefix = `tpbench_${process.pid}`;
     const queue = target.redisUrl
-      ? createBullmqQueue({ registry, redisUrl: target.redisUrl, prefix: `tpbench_${process.pid}` })
+      ? createBullmqQueue({ registry, redisUrl: target.redisUrl, prefix })
       : createMemoryQueue({ registry });
     printFigure(
       `trivial jobs through the ${queue.kind} queue (concurrency 10)`,
@@ -121,6 +123,7 @@ export async function benchPlatform(target: Target) {
       'jobs/s',
     );
     await queue.close();
+    if (target.redisUrl) await dropRedisPrefix(target.redisUrl, prefix);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

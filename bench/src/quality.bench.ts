@@ -7,14 +7,15 @@
  * next to them; never asserts. Targets are for Postgres + Redis on a 2-core machine.
  *
  * Environment knobs: BENCH_QUICK=1 (small sizes for a quick run), BENCH_WEBHOOKS, BENCH_STEADY_RATE,
- * BENCH_STEADY_SECONDS, BENCH_DAY_SESSIONS, BENCH_TIER3_SCALES (comma-separated, e.g. "1,10").
+ * BENCH_STEADY_SECONDS, BENCH_DAY_SESSIONS, BENCH_TIER3_SCALES (comma-separated, e.g. "1,10"); BENCH_PHASES and
+ * BENCH_TARGETS pick what runs (see util.ts).
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
 import { buildApp } from '@tutorpulse/server/src/app';
@@ -24,21 +25,24 @@ import {
   type DemoDataset,
 } from '@tutorpulse/server/src/cli/seed/generate';
 import { seedDemo } from '@tutorpulse/server/src/cli/seed/seed';
+import { writeDirectory } from '@tutorpulse/server/src/cli/seed/write';
 import { loadConfig } from '@tutorpulse/server/src/config/env';
 import { createDatabase, type Database } from '@tutorpulse/server/src/db/client';
-import { students, subjects, tutorSubjects, tutors } from '@tutorpulse/server/src/db/schema/index';
 import { backfillQuality } from '@tutorpulse/server/src/modules/quality/backfill';
 import type { BusEvent } from '@tutorpulse/server/src/platform/events/port';
 import { createLogger } from '@tutorpulse/server/src/platform/logger';
 import { createRuntime, type Runtime } from '@tutorpulse/server/src/runtime';
 import type { Services } from '@tutorpulse/server/src/services';
-import { startWorkers } from '@tutorpulse/server/src/workers';
-import { withFreshDatabase } from './fresh-db';
+import { startWorkers as startInlineWorkers } from '@tutorpulse/server/src/workers';
+import { dropRedisPrefix, withFreshDatabase } from './fresh-db';
+import type { WorkerChildSettings } from './worker-child';
 import { measureInsertRate, type Target } from './platform.bench';
-import { percentile, printFigure, runConcurrent, section, timeIt } from './util';
+import { percentile, printFigure, runConcurrent, section, timeIt, wantPhase } from './util';
 
 const WEBHOOK_URL = '/api/webhooks/session-completed';
 const SENDERS = 50;
+/** Deliveries sent (unmeasured) before the acceptance figure. */
+const WARMUP = 500;
 const WORKER_CONCURRENCY = 8;
 
 type Settings = {
@@ -84,13 +88,50 @@ type Stack = {
   app: FastifyInstance & { services: Services };
   database: Database;
   signer: Webhook;
+  /** Starts the job workers: in this process, or (scaled mode) in a process of their own. */
+  startWorkers(): Promise<void>;
 };
+
+/**
+ * Where the workers run. Scaled mode runs them in `npm run worker` processes, apart from the API: on
+ * Postgres + Redis the bench does the same by default (BENCH_WORKERS=process), so API and workers each have
+ * an event loop. BENCH_WORKERS=inline runs them inside the API process, as embedded mode does.
+ */
+function workersMode(target: Target): 'inline' | 'process' {
+  if (!target.redisUrl || !target.databaseUrl) return 'inline';
+  return process.env.BENCH_WORKERS === 'inline' ? 'inline' : 'process';
+}
+
+async function spawnWorkers(settings: WorkerChildSettings): Promise<() => Promise<void>> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'worker-child.ts')],
+    {
+      env: { ...process.env, BENCH_WORKER_SETTINGS: JSON.stringify(settings) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`bench worker process exited early (code ${code})`)));
+  });
+  return async () => {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
+  };
+}
 
 async function withStack<T>(target: Target, fn: (stack: Stack) => Promise<T>): Promise<T> {
   const run = async (databaseUrl: string | undefined) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tp-bench-q-'));
     const prefix = `tpbenchq_${randomBytes(3).toString('hex')}`;
     const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
+    const jwtSecret = randomBytes(32).toString('hex');
     try {
       const database = databaseUrl
         ? await createDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 20 })
@@ -99,7 +140,7 @@ async function withStack<T>(target: Target, fn: (stack: Stack) => Promise<T>): P
         {
           DATA_DIR: dataDir,
           LOG_LEVEL: 'silent',
-          JWT_SECRET: randomBytes(32).toString('hex'),
+          JWT_SECRET: jwtSecret,
           WEBHOOK_SECRET: webhookSecret,
           RATE_LIMIT_PER_MINUTE: '10000000',
           ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
@@ -113,9 +154,26 @@ async function withStack<T>(target: Target, fn: (stack: Stack) => Promise<T>): P
         queuePrefix: prefix,
       });
       const app = (await buildApp(rt, { webDist: false })) as Stack['app'];
+      let stopWorkers: (() => Promise<void>) | undefined;
+      const start = async () => {
+        if (workersMode(target) === 'inline') {
+          await startInlineWorkers(rt, app.services, { concurrency: WORKER_CONCURRENCY });
+          return;
+        }
+        stopWorkers = await spawnWorkers({
+          databaseUrl: databaseUrl!,
+          redisUrl: target.redisUrl!,
+          prefix,
+          dataDir,
+          jwtSecret,
+          webhookSecret,
+          concurrency: WORKER_CONCURRENCY,
+        });
+      };
       try {
-        return await fn({ rt, app, database, signer: new Webhook(webhookSecret) });
+        return await fn({ rt, app, database, signer: new Webhook(webhookSecret), startWorkers: start });
       } finally {
+        await stopWorkers?.();
         await app.close();
         await rt.close();
         if (target.redisUrl) await dropRedisPrefix(target.redisUrl, prefix);
@@ -125,67 +183,6 @@ async function withStack<T>(target: Target, fn: (stack: Stack) => Promise<T>): P
     }
   };
   return target.databaseUrl ? withFreshDatabase(target.databaseUrl, run) : run(undefined);
-}
-
-/** Jobs left behind on purpose (workers off while measuring acceptance) must not stay in a shared Redis. */
-async function dropRedisPrefix(redisUrl: string, prefix: string) {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } catch (err) {
-    console.log(`  (could not clean Redis keys ${prefix}:*: ${String(err)})`);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** The platform's directory (subjects, tutors, students) exists before sessions arrive, as in eval:quality. */
-async function writeDirectory(rt: Runtime, dataset: DemoDataset) {
-  const { db } = rt.database;
-  await db.insert(subjects).values(dataset.subjects).onConflictDoNothing();
-  for (let i = 0; i < dataset.tutors.length; i += 1000) {
-    await db
-      .insert(tutors)
-      .values(
-        dataset.tutors.slice(i, i + 1000).map((t) => ({
-          id: t.id,
-          name: t.name,
-          email: t.email,
-          mainSubjectId: t.mainSubjectId,
-          hiredAt: t.hiredAt,
-        })),
-      )
-      .onConflictDoNothing();
-  }
-  const links = dataset.tutors.flatMap((t) =>
-    t.subjectIds.map((subjectId) => ({ tutorId: t.id, subjectId })),
-  );
-  for (let i = 0; i < links.length; i += 1000) {
-    await db
-      .insert(tutorSubjects)
-      .values(links.slice(i, i + 1000))
-      .onConflictDoNothing();
-  }
-  for (let i = 0; i < dataset.students.length; i += 1000) {
-    await db
-      .insert(students)
-      .values(
-        dataset.students.slice(i, i + 1000).map((s) => ({
-          id: s.id,
-          name: s.name,
-          email: s.email,
-          gradeLevel: s.gradeLevel,
-          signedUpAt: s.signedUpAt,
-        })),
-      )
-      .onConflictDoNothing();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -249,9 +246,15 @@ async function phaseAcceptance(
   s: Settings,
   dataset: DemoDataset,
   payloads: TWebhookPayload[],
+  warmup: TWebhookPayload[],
 ) {
   await withStack(target, async ({ rt, app, database, signer }) => {
-    await writeDirectory(rt, dataset);
+    await writeDirectory(rt.database.db, dataset);
+    // Unmeasured deliveries of other sessions first, so the figure is not the JIT compiler warming up.
+    const warm = warmup.map((p) => sign(signer, p));
+    await runConcurrent(warm.length, SENDERS, async (i) => {
+      await deliver(app, warm[i]!);
+    });
     const batch = payloads.slice(0, s.webhooks);
     // Signed up front: the figure is the server's acceptance, not the sender's HMAC.
     const signed = batch.map((p) => sign(signer, p));
@@ -268,7 +271,7 @@ async function phaseAcceptance(
     latencies.sort((a, b) => a - b);
     const accepted = codes.get(202) ?? 0;
     printFigure(
-      `webhooks accepted, ${SENDERS} senders, workers off (${signed.length} sent)`,
+      `webhooks accepted, ${SENDERS} senders, workers off (${signed.length} sent after ${warm.length} warm-up)`,
       (accepted / elapsed) * 1000,
       `/s ${target3('≥ 1,000/s')}`,
     );
@@ -296,9 +299,9 @@ async function phaseAcceptance(
 
 /** 3: open-loop offered rate with workers on; latency from the 202 to the session's `session.processed`. */
 async function phaseSteady(target: Target, s: Settings, dataset: DemoDataset, payloads: TWebhookPayload[]) {
-  await withStack(target, async ({ rt, app, signer }) => {
-    await writeDirectory(rt, dataset);
-    await startWorkers(rt, app.services, { concurrency: WORKER_CONCURRENCY });
+  await withStack(target, async ({ rt, app, signer, startWorkers }) => {
+    await writeDirectory(rt.database.db, dataset);
+    await startWorkers();
     const watch = watchProcessed(app.services);
     const total = Math.min(payloads.length, Math.round(s.steadyRate * s.steadySeconds));
     const interval = 1000 / s.steadyRate;
@@ -365,15 +368,17 @@ async function phaseSteady(target: Target, s: Settings, dataset: DemoDataset, pa
 
 /** 4: one full day delivered with workers on, then until the queue is idle. */
 async function phaseDay(target: Target, s: Settings, dataset: DemoDataset, payloads: TWebhookPayload[]) {
-  await withStack(target, async ({ rt, app, signer }) => {
-    await writeDirectory(rt, dataset);
-    await startWorkers(rt, app.services, { concurrency: WORKER_CONCURRENCY });
+  await withStack(target, async ({ rt, app, signer, startWorkers }) => {
+    await writeDirectory(rt.database.db, dataset);
+    await startWorkers();
     const watch = watchProcessed(app.services);
     const batch = payloads.slice(0, s.daySessions);
+    // Signed up front, as in the acceptance phase: the figure is the server's work, not the sender's HMAC.
+    const signed = batch.map((p) => sign(signer, p));
     const codes = new Map<number, number>();
     const t0 = performance.now();
     await runConcurrent(batch.length, SENDERS, async (i) => {
-      const code = await deliver(app, sign(signer, batch[i]!));
+      const code = await deliver(app, signed[i]!);
       codes.set(code, (codes.get(code) ?? 0) + 1);
     });
     const deliveredS = (performance.now() - t0) / 1000;
@@ -390,16 +395,38 @@ async function phaseDay(target: Target, s: Settings, dataset: DemoDataset, paylo
     const tier1S = lastTier1 > 0 ? (lastTier1 - t0) / 1000 : Number.NaN;
     printFigure(
       `full day: ${batch.length} sessions, ${SENDERS} senders, workers on`,
-      `${totalS.toFixed(1)} s to queue idle${idle ? '' : ' (TIMED OUT)'}`,
+      `last through tier 1 after ${tier1S.toFixed(1)} s (${processed} of ${batch.length})`,
       target3('≤ 10 s for 3,000'),
     );
-    printFigure('  sessions through tier 1 per second (to queue idle)', processed / totalS, '/s');
+    printFigure('  sessions through tier 1 per second', processed / tier1S, '/s');
     printFigure('  delivered (all answered) after', deliveredS, `s; answers ${codesText(codes)}`);
-    printFigure('  last tier 1 done after', tier1S, `s (${processed} of ${batch.length} through tier 1)`);
     printFigure(
-      '  tier 1 only: sessions per second to the last tier 1',
-      processed / tier1S,
-      '/s (queue idle also waits for tier 2/mail)',
+      '  queue idle (tier 2 and per-session mails done too) after',
+      `${totalS.toFixed(1)} s${idle ? '' : ' (TIMED OUT)'}`,
+      '(background work yields to tier 1)',
+    );
+  });
+}
+
+/** 4b: tier 1 alone: a day's sessions already stored and queued (workers were down), then workers start. */
+async function phaseDrain(target: Target, s: Settings, dataset: DemoDataset, payloads: TWebhookPayload[]) {
+  await withStack(target, async ({ rt, app, signer, startWorkers }) => {
+    await writeDirectory(rt.database.db, dataset);
+    const batch = payloads.slice(0, s.daySessions);
+    const signed = batch.map((p) => sign(signer, p));
+    await runConcurrent(signed.length, SENDERS, async (i) => {
+      await deliver(app, signed[i]!);
+    });
+    const watch = watchProcessed(app.services);
+    const t0 = performance.now();
+    await startWorkers();
+    while (watch.at.size < batch.length && performance.now() - t0 < 5 * 60_000) await sleep(20);
+    const tier1S = (Math.max(0, ...watch.at.values()) - t0) / 1000;
+    watch.unsubscribe();
+    printFigure(
+      `tier 1 alone: ${batch.length} queued sessions, workers started`,
+      `all through tier 1 after ${tier1S.toFixed(1)} s`,
+      `(${(watch.at.size / tier1S).toFixed(0)} sessions/s; mail and tier 2 running alongside)`,
     );
   });
 }
@@ -426,13 +453,17 @@ async function phaseTier3(target: Target, s: Settings) {
         seeded.ms / 1000,
         's',
       );
-      const backfill = await backfillQuality({
-        db: rt.database.db,
-        clock: rt.clock,
-        queue: rt.queue,
-        events: app.services.events,
-        scores: app.services.scores,
-      });
+      // Score history is not part of what is measured here.
+      const backfill = await backfillQuality(
+        {
+          db: rt.database.db,
+          clock: rt.clock,
+          queue: rt.queue,
+          events: app.services.events,
+          scores: app.services.scores,
+        },
+        { historyDays: 0 },
+      );
       printFigure(
         `  backfill tier 1 (${backfill.sessions} sessions, ${backfill.findings} findings, ${backfill.flags} flags)`,
         backfill.ms / 1000,
@@ -457,12 +488,21 @@ export async function benchQuality(target: Target) {
   const s = settingsFor(target);
   section(`Quality pipeline — ${target.label}${process.env.BENCH_QUICK === '1' ? ' (BENCH_QUICK)' : ''}`);
   console.log('  (targets are for Postgres + Redis on 2 cores; each phase on a fresh database)');
+  console.log(
+    workersMode(target) === 'process'
+      ? '  (workers in a process of their own, as `npm run worker` in scaled mode; BENCH_WORKERS=inline to share the API process)'
+      : '  (workers inside the API process, as in embedded mode)',
+  );
   const need = Math.max(s.webhooks, Math.round(s.steadyRate * s.steadySeconds), s.daySessions);
-  const { dataset, payloads } = daySessions(need);
+  const { dataset, payloads: all } = daySessions(need + WARMUP);
+  // The oldest sessions warm the acceptance phase up; every phase measures the same newest `need`.
+  const warmup = all.slice(0, all.length - need);
+  const payloads = all.slice(all.length - need);
   if (payloads.length < need)
     console.log(`  (only ${payloads.length} generated sessions available; phases capped)`);
-  await phaseAcceptance(target, s, dataset, payloads);
-  await phaseSteady(target, s, dataset, payloads);
-  await phaseDay(target, s, dataset, payloads);
-  await phaseTier3(target, s);
+  if (wantPhase('acceptance')) await phaseAcceptance(target, s, dataset, payloads, warmup);
+  if (wantPhase('steady')) await phaseSteady(target, s, dataset, payloads);
+  if (wantPhase('day')) await phaseDay(target, s, dataset, payloads);
+  if (wantPhase('drain')) await phaseDrain(target, s, dataset, payloads);
+  if (wantPhase('tier3')) await phaseTier3(target, s);
 }

@@ -33,3 +33,27 @@ export async function runConcurrent(total: number, concurrency: number, task: (i
     }),
   );
 }
+
+function listSetting(name: string): Set<string> | undefined {
+  const raw = process.env[name]?.trim();
+  return raw
+    ? new Set(
+        raw
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+    : undefined;
+}
+
+/** BENCH_PHASES (comma-separated: bundle, platform, acceptance, steady, day, drain, tier3); unset = all. */
+export function wantPhase(
+  phase: 'bundle' | 'platform' | 'acceptance' | 'steady' | 'day' | 'drain' | 'tier3',
+): boolean {
+  return listSetting('BENCH_PHASES')?.has(phase) ?? true;
+}
+
+/** BENCH_TARGETS (comma-separated: embedded, postgres); unset = both (postgres only when DATABASE_URL is set). */
+export function wantTarget(target: 'embedded' | 'postgres'): boolean {
+  return listSetting('BENCH_TARGETS')?.has(target) ?? true;
+}
