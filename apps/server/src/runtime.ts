@@ -60,7 +60,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           redisUrl: config.redisUrl,
           clock,
           logger,
-          prefix: overrides.queuePrefix ?? 'tp',
+          prefix: overrides.queuePrefix ?? config.redisPrefix,
         })
       : createMemoryQueue({ registry: jobRegistry, lanes: jobLanes, clock, logger }));
   const bus =
@@ -68,6 +68,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     (config.redisUrl
       ? createRedisBus({
           redisUrl: config.redisUrl,
+          channel: `${config.redisPrefix}:events`,
           onError: (err, context) => logger.warn({ err, context }, 'event bus'),
         })
       : createMemoryBus());

@@ -47,6 +47,12 @@ describe('loadConfig', () => {
   it('needs shared secrets in scaled mode, and runs no workers in the API when Redis is set', () => {
     expect(() => load({ DATABASE_URL: 'postgres://db/tp' })).toThrow(/JWT_SECRET.*\n.*WEBHOOK_SECRET/s);
     const c = load({ DATABASE_URL: 'postgres://db/tp', REDIS_URL: 'redis://r:6379', ...SECRETS });
-    expect(c).toMatchObject({ mode: 'scaled', runWorkers: false });
+    expect(c).toMatchObject({ mode: 'scaled', runWorkers: false, redisPrefix: 'tp' });
+  });
+
+  it('namespaces a deployment in a shared Redis with REDIS_PREFIX, and refuses one that would not be a key part', () => {
+    expect(load({ REDIS_PREFIX: 'tp-staging_2' }).redisPrefix).toBe('tp-staging_2');
+    for (const bad of ['a:b', 'has space', 'x'.repeat(41)])
+      expect(() => load({ REDIS_PREFIX: bad }), bad).toThrow(/REDIS_PREFIX/);
   });
 });

@@ -31,6 +31,10 @@ const ZEnv = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -')
+    .default('tp'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).default('Tutorpulse <no-reply@tutorpulse.local>'),
   ADMIN_EMAIL: z.email().default('admin@demo.tutorpulse.dev'),
@@ -58,6 +62,8 @@ export type Config = {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Namespace of this deployment in Redis: queue keys `<prefix>:…` and the events channel `<prefix>:events`. */
+  redisPrefix: string;
   smtpUrl: string | undefined;
   mailFrom: string;
   adminEmail: string;
@@ -115,6 +121,7 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
     dataDir,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     adminEmail: e.ADMIN_EMAIL,
