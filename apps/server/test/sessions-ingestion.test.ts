@@ -376,6 +376,26 @@ describe('POST /api/webhooks/session-completed', () => {
         { id: 'msg_replay_1' },
       );
       expect(other.json()).toEqual(first.json());
+      // A replay naming other people creates nobody, alone or next to a first delivery in the same group.
+      const [alone, beside] = await Promise.all([
+        deliver(
+          { ...p, tutor_id: 'tut_only_in_replay', student_id: 'stu_only_in_replay' },
+          { id: 'msg_replay_1' },
+        ),
+        deliver(payload({ tutor_id: 'tut_beside_replay' }), { id: 'msg_replay_2' }),
+      ]);
+      expect(alone.json()).toEqual(first.json());
+      expect(beside.statusCode).toBe(202);
+      const people = await db()
+        .select({ id: tutors.id })
+        .from(tutors)
+        .where(inArray(tutors.id, ['tut_only_in_replay', 'tut_beside_replay']));
+      expect(people).toEqual([{ id: 'tut_beside_replay' }]);
+      const [studentCount] = await db()
+        .select({ n: count() })
+        .from(students)
+        .where(eq(students.id, 'stu_only_in_replay'));
+      expect(studentCount!.n).toBe(0);
       expect(await rowOf(p.session_id)).toEqual(before);
       expect(await jobsFor(before.id)).toEqual([`tier1:${before.id}:v1`]);
       expect(await countDeliveries(p.session_id)).toBe(1);

@@ -36,8 +36,12 @@ export const ENQUEUE_TIMEOUT_MS = 2_000;
 export const INGEST_GROUP = {
   /** Deliveries written in one transaction at most. */
   maxSize: 200,
-  /** Transactions writing groups at the same time (each holds one pooled connection). */
-  concurrency: 4,
+  /**
+   * Transactions writing groups at the same time (each holds one pooled connection). Two keep the database busy
+   * while the next group forms; more make smaller groups, and each group's fixed cost (its statements and
+   * round trips, one queue call, one publish) is what bounds acceptance on a busy API process.
+   */
+  concurrency: 2,
 } as const;
 export const SWEEP = {
   /** A session untouched this long while `received`/`processing` has lost its job (tier 1 takes seconds). */
@@ -120,12 +124,12 @@ export function createSessionService(deps: {
   ): Promise<{ written: Written[]; stored: BusEvent[] }> {
     const written: Array<Written | undefined> = new Array(group.length);
 
-    // 1. Deliveries: a webhook-id seen in this group or committed before is a replay.
+    // 1. Deliveries: a webhook-id seen in this group or committed before is a replay. 2. Unknown tutors and
+    // students of the deliveries that are not replays are created in the same statement.
     const firstWithId = new Map<string, number>();
-    const toClaim: Array<{ webhookId: string; sessionId: string }> = [];
+    const candidates: Array<Parameters<typeof repo.claimDeliveries>[1][number]> = [];
     group.forEach((d, i) => {
-      if (!d.webhookId) return;
-      const first = firstWithId.get(d.webhookId);
+      const first = d.webhookId ? firstWithId.get(d.webhookId) : undefined;
       if (first !== undefined) {
         written[i] = {
           kind: 'replay',
@@ -135,11 +139,18 @@ export function createSessionService(deps: {
         };
         return;
       }
-      firstWithId.set(d.webhookId, i);
-      toClaim.push({ webhookId: d.webhookId, sessionId: d.payload.session_id });
+      if (d.webhookId) firstWithId.set(d.webhookId, i);
+      candidates.push({
+        webhookId: d.webhookId ?? null,
+        sessionId: d.payload.session_id,
+        tutorId: d.payload.tutor_id,
+        studentId: d.payload.student_id,
+      });
     });
-    const claimed = await repo.claimDeliveries(tx, toClaim, now);
-    const replayed = toClaim.filter((c) => !claimed.has(c.webhookId)).map((c) => c.webhookId);
+    const claimed = await repo.claimDeliveries(tx, candidates, now);
+    const replayed = candidates.flatMap((c) =>
+      c.webhookId && !claimed.has(c.webhookId) ? [c.webhookId] : [],
+    );
     if (replayed.length > 0) {
       const seen = new Map((await repo.findDeliveries(tx, replayed)).map((d) => [d.webhookId, d]));
       for (const id of replayed) {
@@ -154,13 +165,6 @@ export function createSessionService(deps: {
     }
     const fresh = group.map((d, i) => ({ d, i })).filter(({ i }) => written[i] === undefined);
     if (fresh.length === 0) return { written: written as Written[], stored: [] };
-
-    // 2. Unknown tutors and students.
-    await repo.ensureTutorsAndStudents(tx, {
-      tutorIds: fresh.map(({ d }) => d.payload.tutor_id),
-      studentIds: fresh.map(({ d }) => d.payload.student_id),
-      at: now,
-    });
 
     // 3. Sessions, in rounds: a session_id sent twice in one group is applied twice, in arrival order.
     const rounds: Array<typeof fresh> = [];
