@@ -8,11 +8,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import helmet from 'helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -82,6 +82,8 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
         : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // One line per request, written when it completes (below), instead of Fastify's two.
+    disableRequestLogging: true,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -93,6 +95,14 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
     reply.header('x-request-id', req.id);
   });
   app.addHook('onResponse', async (req, reply) => {
+    req.log.info(
+      {
+        req: { method: req.method, url: req.url, remoteAddress: req.ip },
+        res: { statusCode: reply.statusCode },
+        responseTime: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
     rt.metrics.httpDuration.observe(
       {
         method: req.method,
@@ -161,7 +171,9 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
     return reply.code(500).send({ error: 'Internal server error', code: 'INTERNAL' });
   });
 
-  await app.register(fastifyHelmet, {
+  // Security headers on every response. helmet's middleware is built once here: @fastify/helmet rebuilds it
+  // (parsing the CSP directives) on every request, a measurable share of a busy webhook endpoint's CPU.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -181,6 +193,9 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
     hsts: false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
   });
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.protocol === 'https')
