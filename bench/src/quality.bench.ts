@@ -12,7 +12,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -35,6 +36,7 @@ import { createRuntime, type Runtime } from '@tutorpulse/server/src/runtime';
 import type { Services } from '@tutorpulse/server/src/services';
 import { startWorkers as startInlineWorkers } from '@tutorpulse/server/src/workers';
 import { dropRedisPrefix, withFreshDatabase } from './fresh-db';
+import type { Delivery, SendersJob, SendersResult } from './http-senders';
 import type { WorkerChildSettings } from './worker-child';
 import { measureInsertRate, type Target } from './platform.bench';
 import { percentile, printFigure, runConcurrent, section, timeIt, wantPhase } from './util';
@@ -75,6 +77,16 @@ function settingsFor(target: Target): Settings {
     daySessions: Math.round(envNumber('BENCH_DAY_SESSIONS', quick ? 1000 : 3000)),
     tier3Scales,
   };
+}
+
+/** BENCH_API_PROCESSES (comma-separated, default "1"): API process counts for acceptance over HTTP. */
+function apiProcessCounts(target: Target): number[] {
+  const counts = (process.env.BENCH_API_PROCESSES ?? '1')
+    .split(',')
+    .map((x) => Number(x.trim()))
+    .filter((n) => Number.isInteger(n) && n >= 1 && n <= 8);
+  // Embedded PGlite belongs to one process; several API processes share Postgres + Redis.
+  return target.databaseUrl && target.redisUrl ? counts : counts.filter((n) => n === 1);
 }
 
 const target3 = (s: string) => `(target ${s})`;
@@ -270,8 +282,11 @@ async function phaseAcceptance(
     );
     latencies.sort((a, b) => a - b);
     const accepted = codes.get(202) ?? 0;
+    console.log(
+      `  signed webhooks accepted per second, workers off (${signed.length} sent after ${warm.length} warm-up):`,
+    );
     printFigure(
-      `webhooks accepted, ${SENDERS} senders, workers off (${signed.length} sent after ${warm.length} warm-up)`,
+      `in the API process (app.inject, no sockets), ${SENDERS} senders`,
       (accepted / elapsed) * 1000,
       `/s ${target3('≥ 1,000/s')}`,
     );
@@ -283,6 +298,8 @@ async function phaseAcceptance(
     printFigure('  answers', codesText(codes));
     const c = await rt.queue.counts();
     printFigure('  tier 1 jobs waiting afterwards', c.waiting + c.delayed);
+    for (const n of apiProcessCounts(target))
+      await phaseAcceptanceHttp(target, s, dataset, payloads, warmup, n);
 
     printFigure(
       'single-row INSERT floor, same database, 1 connection',
@@ -295,6 +312,142 @@ async function phaseAcceptance(
       'rows/s',
     );
   });
+}
+
+/**
+ * 1b: acceptance as the platform sees it: `processes` API processes started from the real entry point
+ * (apps/server/src/main.ts, default log level, workers off), each on its own loopback port, and the senders in
+ * a process of their own sending over keep-alive HTTP connections, spread over the API processes as a load
+ * balancer would. Sockets, HTTP parsing and request logging are in this figure; on 2 cores the sender process
+ * takes CPU from the API, Postgres and Redis. Several API processes need Postgres + Redis (scaled mode).
+ */
+async function phaseAcceptanceHttp(
+  target: Target,
+  s: Settings,
+  dataset: DemoDataset,
+  payloads: TWebhookPayload[],
+  warmup: TWebhookPayload[],
+  processes: number,
+) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tp-bench-http-'));
+  const prefix = `tpbenchh_${randomBytes(3).toString('hex')}`;
+  const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
+  const run = async (databaseUrl: string | undefined) => {
+    // The directory is written before the servers start (PGlite's data dir belongs to one process at a time).
+    const database = databaseUrl
+      ? await createDatabase({ kind: 'postgres', url: databaseUrl })
+      : await createDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'db') });
+    try {
+      await database.migrate();
+      await writeDirectory(database.db, dataset);
+    } finally {
+      await database.close();
+    }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      WEBHOOK_SECRET: webhookSecret,
+      RUN_WORKERS: 'false',
+      DEMO_SEED: 'off',
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      REDIS_PREFIX: prefix,
+    };
+    delete env.LOG_LEVEL;
+    delete env.DATABASE_URL;
+    delete env.REDIS_URL;
+    if (databaseUrl) env.DATABASE_URL = databaseUrl;
+    if (databaseUrl && target.redisUrl) env.REDIS_URL = target.redisUrl;
+    const servers: ServerProcess[] = [];
+    try {
+      for (let i = 0; i < processes; i++) servers.push(await startServerProcess(env));
+      const signer = new Webhook(webhookSecret);
+      const strip = ({ body, headers }: Signed): Delivery => ({ body, headers });
+      const job: SendersJob = {
+        urls: servers.map((sp) => `${sp.baseUrl}${WEBHOOK_URL}`),
+        concurrency: SENDERS,
+        warmup: warmup.map((p) => strip(sign(signer, p))),
+        measured: payloads.slice(0, s.webhooks).map((p) => strip(sign(signer, p))),
+      };
+      const file = path.join(dataDir, 'senders.json');
+      writeFileSync(file, JSON.stringify(job));
+      const r = await runSenders(file);
+      const latencies = [...r.latenciesMs].sort((a, b) => a - b);
+      printFigure(
+        `over HTTP: ${processes} API process${processes === 1 ? '' : 'es'}, ${SENDERS} senders in another process`,
+        ((r.codes['202'] ?? 0) / r.elapsedMs) * 1000,
+        `/s ${target3('≥ 1,000/s')}`,
+      );
+      printFigure(
+        '  answer latency p50 / p99',
+        `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 99))}`,
+        'ms',
+      );
+      printFigure('  answers', codesText(new Map(Object.entries(r.codes).map(([c, n]) => [Number(c), n]))));
+    } finally {
+      await Promise.all(servers.map((sp) => sp.stop()));
+      if (target.redisUrl && databaseUrl) await dropRedisPrefix(target.redisUrl, prefix);
+    }
+  };
+  try {
+    await (target.databaseUrl ? withFreshDatabase(target.databaseUrl, run) : run(undefined));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+type ServerProcess = { baseUrl: string; stop(): Promise<void> };
+
+const SERVER_ENTRY = path.resolve(import.meta.dirname, '../../apps/server/src/main.ts');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** `node --import tsx apps/server/src/main.ts` on a free port; resolves once /api/health answers 200. */
+async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    const ok = await fetch(`${baseUrl}/api/health`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ok) return { baseUrl, stop };
+    await sleep(200);
+  }
+  await stop();
+  throw new Error(`the bench API process did not become healthy:\n${stderr}`);
+}
+
+async function runSenders(file: string): Promise<SendersResult> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'http-senders.ts')],
+    { env: { ...process.env, BENCH_SENDERS_FILE: file }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`the bench senders exited with code ${code}`);
+  return JSON.parse(out.trim().split('\n').at(-1)!) as SendersResult;
 }
 
 /** 3: open-loop offered rate with workers on; latency from the 202 to the session's `session.processed`. */
@@ -500,7 +653,9 @@ export async function benchQuality(target: Target) {
   const payloads = all.slice(all.length - need);
   if (payloads.length < need)
     console.log(`  (only ${payloads.length} generated sessions available; phases capped)`);
-  if (wantPhase('acceptance')) await phaseAcceptance(target, s, dataset, payloads, warmup);
+  if (wantPhase('acceptance')) {
+    await phaseAcceptance(target, s, dataset, payloads, warmup);
+  }
   if (wantPhase('steady')) await phaseSteady(target, s, dataset, payloads);
   if (wantPhase('day')) await phaseDay(target, s, dataset, payloads);
   if (wantPhase('drain')) await phaseDrain(target, s, dataset, payloads);
