@@ -13,12 +13,12 @@ import { createDatabase, type Database } from '@tutorpulse/server/src/db/client'
 import { users } from '@tutorpulse/server/src/db/schema/index';
 import { hashPassword } from '@tutorpulse/server/src/modules/identity/passwords';
 import { createLogger } from '@tutorpulse/server/src/platform/logger';
+import { dropRedisNamespace } from '@tutorpulse/server/src/platform/redis-namespace';
 import { createBullmqQueue } from '@tutorpulse/server/src/platform/queue/bullmq-queue';
 import { createMemoryQueue } from '@tutorpulse/server/src/platform/queue/memory-queue';
 import type { JobQueue } from '@tutorpulse/server/src/platform/queue/port';
 import { createRuntime } from '@tutorpulse/server/src/runtime';
 import { printFigure, runConcurrent, section, timeIt } from './util';
-import { dropRedisPrefix } from './fresh-db';
 
 export type Target = { label: string; databaseUrl?: string; redisUrl?: string };
 
@@ -71,6 +71,7 @@ export async function benchPlatform(target: Target) {
         JWT_SECRET: 'bench-jwt-secret-0123456789abcdefghijklmnopqrstuvwxyz',
         WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
         RATE_LIMIT_PER_MINUTE: '10000000',
+        REDIS_PREFIX: `tpbench_${process.pid}`,
         ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
         ...(target.redisUrl ? { REDIS_URL: target.redisUrl } : {}),
       },
@@ -79,7 +80,6 @@ export async function benchPlatform(target: Target) {
     const rt = await createRuntime(config, {
       database,
       logger: createLogger({ level: 'silent' }),
-      queuePrefix: `tpbench_${process.pid}`,
     });
     const app = await buildApp(rt, { webDist: false });
     await rt.database.db
@@ -123,7 +123,7 @@ export async function benchPlatform(target: Target) {
       'jobs/s',
     );
     await queue.close();
-    if (target.redisUrl) await dropRedisPrefix(target.redisUrl, prefix);
+    if (target.redisUrl) await dropRedisNamespace(target.redisUrl, prefix);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -32,10 +32,11 @@ import { createDatabase, type Database } from '@tutorpulse/server/src/db/client'
 import { backfillQuality } from '@tutorpulse/server/src/modules/quality/backfill';
 import type { BusEvent } from '@tutorpulse/server/src/platform/events/port';
 import { createLogger } from '@tutorpulse/server/src/platform/logger';
+import { dropRedisNamespace } from '@tutorpulse/server/src/platform/redis-namespace';
 import { createRuntime, type Runtime } from '@tutorpulse/server/src/runtime';
 import type { Services } from '@tutorpulse/server/src/services';
 import { startWorkers as startInlineWorkers } from '@tutorpulse/server/src/workers';
-import { dropRedisPrefix, withFreshDatabase } from './fresh-db';
+import { withFreshDatabase } from './fresh-db';
 import type { Delivery, SendersJob, SendersResult } from './http-senders';
 import type { WorkerChildSettings } from './worker-child';
 import { measureInsertRate, type Target } from './platform.bench';
@@ -155,6 +156,7 @@ async function withStack<T>(target: Target, fn: (stack: Stack) => Promise<T>): P
           JWT_SECRET: jwtSecret,
           WEBHOOK_SECRET: webhookSecret,
           RATE_LIMIT_PER_MINUTE: '10000000',
+          REDIS_PREFIX: prefix,
           ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
           ...(target.redisUrl ? { REDIS_URL: target.redisUrl } : {}),
         },
@@ -163,7 +165,6 @@ async function withStack<T>(target: Target, fn: (stack: Stack) => Promise<T>): P
       const rt = await createRuntime(config, {
         database,
         logger: createLogger({ level: 'silent' }),
-        queuePrefix: prefix,
       });
       const app = (await buildApp(rt, { webDist: false })) as Stack['app'];
       let stopWorkers: (() => Promise<void>) | undefined;
@@ -188,7 +189,7 @@ async function withStack<T>(target: Target, fn: (stack: Stack) => Promise<T>): P
         await stopWorkers?.();
         await app.close();
         await rt.close();
-        if (target.redisUrl) await dropRedisPrefix(target.redisUrl, prefix);
+        if (target.redisUrl) await dropRedisNamespace(target.redisUrl, prefix);
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -387,7 +388,7 @@ async function phaseAcceptanceHttp(
       printFigure('  answers', codesText(new Map(Object.entries(r.codes).map(([c, n]) => [Number(c), n]))));
     } finally {
       await Promise.all(servers.map((sp) => sp.stop()));
-      if (target.redisUrl && databaseUrl) await dropRedisPrefix(target.redisUrl, prefix);
+      if (target.redisUrl && databaseUrl) await dropRedisNamespace(target.redisUrl, prefix);
     }
   };
   try {

@@ -30,6 +30,7 @@ async function main() {
       WEBHOOK_SECRET: s.webhookSecret,
       DATABASE_URL: s.databaseUrl,
       REDIS_URL: s.redisUrl,
+      REDIS_PREFIX: s.prefix,
     },
     { persistSecrets: false },
   );
@@ -37,7 +38,6 @@ async function main() {
   const rt = await createRuntime(config, {
     database,
     logger: createLogger({ level: 'silent' }),
-    queuePrefix: s.prefix,
   });
   await startWorkers(rt, createServices(rt), { concurrency: s.concurrency });
   process.stdout.write('ready\n');

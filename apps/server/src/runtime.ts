@@ -38,7 +38,7 @@ export type Runtime = {
   close(): Promise<void>;
 };
 
-export type RuntimeOverrides = Partial<Omit<Runtime, 'config' | 'close'>> & { queuePrefix?: string };
+export type RuntimeOverrides = Partial<Omit<Runtime, 'config' | 'close'>>;
 
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const clock = overrides.clock ?? systemClock;
@@ -60,7 +60,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           redisUrl: config.redisUrl,
           clock,
           logger,
-          prefix: overrides.queuePrefix ?? config.redisPrefix,
+          prefix: config.redisPrefix,
         })
       : createMemoryQueue({ registry: jobRegistry, lanes: jobLanes, clock, logger }));
   const bus =

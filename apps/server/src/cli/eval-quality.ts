@@ -18,6 +18,7 @@ import { loadConfig, readTestEnv } from '../config/env';
 import { createDatabase } from '../db/client';
 import { flags, tutorScores } from '../db/schema/index';
 import { createLogger } from '../platform/logger';
+import { dropRedisNamespace } from '../platform/redis-namespace';
 import { createRuntime } from '../runtime';
 import { startWorkers } from '../workers';
 import { buildGroundTruth, collectSessions, generateDemoDataset, type Behaviour } from './seed/generate';
@@ -78,6 +79,7 @@ async function main() {
       LOG_LEVEL: 'warn',
       JWT_SECRET: randomBytes(32).toString('hex'),
       WEBHOOK_SECRET: webhookSecret,
+      REDIS_PREFIX: `tpeval_${randomBytes(3).toString('hex')}`,
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...(env.redisUrl ? { REDIS_URL: env.redisUrl } : {}),
     },
@@ -89,7 +91,6 @@ async function main() {
   const rt = await createRuntime(config, {
     database,
     logger: createLogger({ level: 'warn' }),
-    queuePrefix: `tpeval_${randomBytes(3).toString('hex')}`,
   });
   const app = await buildApp(rt, { webDist: false });
   await startWorkers(rt, app.services, { concurrency: 8 });
@@ -208,6 +209,7 @@ async function main() {
   } finally {
     await app.close();
     await rt.close();
+    if (config.redisUrl) await dropRedisNamespace(config.redisUrl, config.redisPrefix);
     await dropDatabase();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -11,9 +11,8 @@ import { loadConfig } from '../../src/config/env';
 import { users } from '../../src/db/schema/index';
 import { hashPassword } from '../../src/modules/identity/passwords';
 import { createManualClock, type ManualClock } from '../../src/platform/clock';
-import { createMemoryBus } from '../../src/platform/events/memory-bus';
-import { createRedisBus } from '../../src/platform/events/redis-bus';
 import { createLogger } from '../../src/platform/logger';
+import { dropRedisNamespace } from '../../src/platform/redis-namespace';
 import { createRuntime, type Runtime } from '../../src/runtime';
 import { createTestDatabase, testEnv, uniqueSuffix, type TestDatabase } from './services';
 
@@ -35,12 +34,15 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tp-test-'));
   const db = await createTestDatabase();
+  // Each test file its own Redis namespace (queues and events channel), dropped when it closes.
+  const redisPrefix = `tptest_${uniqueSuffix()}`;
   const config = loadConfig(
     {
       DATA_DIR: dataDir,
       JWT_SECRET: TEST_JWT_SECRET,
       WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
       LOG_LEVEL: 'silent',
+      REDIS_PREFIX: redisPrefix,
       ...(testEnv.databaseUrl ? { DATABASE_URL: testEnv.databaseUrl } : {}),
       ...(testEnv.redisUrl ? { REDIS_URL: testEnv.redisUrl } : {}),
       ...opts.env,
@@ -50,15 +52,10 @@ export async function createTestApp(
   if (!testEnv.redisUrl && testEnv.requireServices)
     throw new Error('REQUIRE_SERVICES=1 but REDIS_URL is not set');
   const clock = createManualClock(opts.now ?? '2026-11-20T12:00:00Z');
-  const suffix = uniqueSuffix();
   const rt = await createRuntime(config, {
     database: db.database,
     clock,
     logger: createLogger({ level: 'silent' }),
-    queuePrefix: `tptest_${suffix}`,
-    bus: testEnv.redisUrl
-      ? createRedisBus({ redisUrl: testEnv.redisUrl, channel: `tptest:${suffix}` })
-      : createMemoryBus(),
   });
   const app = await buildApp(rt, { webDist: false, ...opts });
   await app.ready();
@@ -71,6 +68,7 @@ export async function createTestApp(
     async close() {
       await app.close();
       await rt.close(); // closes the database too
+      if (config.redisUrl) await dropRedisNamespace(config.redisUrl, config.redisPrefix).catch(() => 0);
       if (db.label === 'postgres') await db.drop().catch(() => {});
       rmSync(dataDir, { recursive: true, force: true });
     },
