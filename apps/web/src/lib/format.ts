@@ -47,3 +47,19 @@ export function formatNumber(value: number): string {
 export function formatRole(role: string): string {
   return role.charAt(0).toUpperCase() + role.slice(1);
 }
+
+const ordinalRules = new Intl.PluralRules('en-US', { type: 'ordinal' });
+const ORDINAL_SUFFIX: Partial<Record<Intl.LDMLPluralRule, string>> = { one: 'st', two: 'nd', few: 'rd' };
+
+/** 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd, 101st… */
+export function formatOrdinal(n: number): string {
+  return `${n}${ORDINAL_SUFFIX[ordinalRules.select(n)] ?? 'th'}`;
+}
+
+/** A percentile rank 0–100 within a group: the ends as words ("lowest", "highest"), the rest as ordinals ("42nd"). */
+export function formatPercentileRank(rank: number | null | undefined, fallback = '—'): string {
+  if (rank === null || rank === undefined || !Number.isFinite(rank)) return fallback;
+  if (rank <= 0) return 'lowest';
+  if (rank >= 100) return 'highest';
+  return formatOrdinal(Math.round(rank));
+}

@@ -2,6 +2,7 @@ import type { TTutorAnalytics } from '@tutorpulse/contracts/quality-analytics';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { cn } from '@/lib/cn';
+import { formatPercentileRank } from '@/lib/format';
 import { DirectionBadge, formatFlagType, formatPercent } from './tutor-badges';
 
 /** Tier 3's nightly analysis: direction, peer percentile, churn risk and what drives it. */
@@ -30,7 +31,7 @@ export function TutorAnalysisCard({ analytics }: { analytics: TTutorAnalytics | 
             <div>
               <dt className="text-slate-500">Peer percentile</dt>
               <dd className="font-semibold text-slate-900">
-                {analytics.percentile_rank === null ? '—' : `${analytics.percentile_rank}th`}
+                {formatPercentileRank(analytics.percentile_rank)}
                 <span className="font-normal text-slate-500">
                   {' '}
                   of {analytics.peer_group_size} (
