@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, createUser, login, type Session, type TestApp } from './helpers/build-app';
 
@@ -191,5 +193,36 @@ describe('GET /api/events (SSE)', () => {
 
   it('refuses anonymous clients', async () => {
     await expect(readSse(port, {}, () => true)).rejects.toThrow('SSE status 401');
+  });
+});
+
+describe('request log', () => {
+  it('writes one line per request when it completes: method, URL, client, status and time', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const logged = await createTestApp({ logger: pino({ level: 'info' }, sink) });
+    try {
+      // Over a real socket: the client address is the socket's.
+      await logged.app.listen({ host: '127.0.0.1', port: 0 });
+      const base = `http://127.0.0.1:${(logged.app.server.address() as AddressInfo).port}`;
+      expect((await fetch(`${base}/api/health?probe=1`)).status).toBe(200);
+      expect((await fetch(`${base}/api/no-such-route`)).status).toBe(404);
+      const requestLines = lines.filter((l) => typeof l.reqId === 'string');
+      expect(requestLines.map((l) => l.msg)).toEqual(['request completed', 'request completed']);
+      expect(requestLines[0]).toMatchObject({
+        level: 30,
+        req: { method: 'GET', url: '/api/health?probe=1', remoteAddress: '127.0.0.1' },
+        res: { statusCode: 200 },
+        responseTime: expect.any(Number),
+      });
+      expect(requestLines[1]).toMatchObject({ res: { statusCode: 404 } });
+    } finally {
+      await logged.close();
+    }
   });
 });

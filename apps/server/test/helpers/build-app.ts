@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config/env';
 import { users } from '../../src/db/schema/index';
 import { hashPassword } from '../../src/modules/identity/passwords';
 import { createManualClock, type ManualClock } from '../../src/platform/clock';
-import { createLogger } from '../../src/platform/logger';
+import { createLogger, type Logger } from '../../src/platform/logger';
 import { dropRedisNamespace } from '../../src/platform/redis-namespace';
 import { createRuntime, type Runtime } from '../../src/runtime';
 import { createTestDatabase, testEnv, uniqueSuffix, type TestDatabase } from './services';
@@ -30,7 +30,7 @@ export type TestApp = {
 };
 
 export async function createTestApp(
-  opts: BuildAppOptions & { env?: Record<string, string>; now?: string } = {},
+  opts: BuildAppOptions & { env?: Record<string, string>; now?: string; logger?: Logger } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tp-test-'));
   const db = await createTestDatabase();
@@ -55,9 +55,10 @@ export async function createTestApp(
   const rt = await createRuntime(config, {
     database: db.database,
     clock,
-    logger: createLogger({ level: 'silent' }),
+    logger: opts.logger ?? createLogger({ level: 'silent' }),
   });
-  const app = await buildApp(rt, { webDist: false, ...opts });
+  const { env: _env, now: _now, logger: _logger, ...appOptions } = opts;
+  const app = await buildApp(rt, { webDist: false, ...appOptions });
   await app.ready();
   return {
     app,
