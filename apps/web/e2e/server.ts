@@ -29,7 +29,13 @@ export async function findFreePort(): Promise<number> {
 export function ensureWebBuild(): void {
   if (existsSync(path.join(WEB_ROOT, 'dist', 'index.html')) && process.env.E2E_REBUILD !== '1') return;
   console.log('[e2e] building the web app (apps/web/dist is missing)…');
-  execFileSync('npx', ['vite', 'build'], { cwd: WEB_ROOT, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, and Vite builds React's development bundle for anything but production: the
+  // browser tests must drive what users get (and leave behind a dist/ that `npm start` can serve).
+  execFileSync('npx', ['vite', 'build'], {
+    cwd: WEB_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
 
 export type RunningServer = {
