@@ -157,8 +157,9 @@ describe('tier 1 through the webhook', () => {
   });
 
   it('raises a high-reschedule-rate flag once the 30-day rate passes 15 %', async () => {
-    for (let i = 0; i < 10; i++) {
-      const resched = i % 3 === 0; // 4 of 10 tutor-initiated
+    // 20 sessions: the fewest a rate flag trusts (thresholds.minSessionsForRate).
+    for (let i = 0; i < 20; i++) {
+      const resched = i % 5 === 0 || i % 5 === 2; // 8 of 20 tutor-initiated
       await deliver(
         session(
           `ses_r_${i}`,
@@ -171,7 +172,7 @@ describe('tier 1 through the webhook', () => {
     const [flag] = await openFlags('tut_e', 'high_reschedule_rate');
     expect(flag).toBeDefined();
     expect(flag!.severity).toBe('high');
-    expect(flag!.supportingData.metrics).toMatchObject({ tutor_reschedules_30d: 4, sessions_30d: 10 });
+    expect(flag!.supportingData.metrics).toMatchObject({ tutor_reschedules_30d: 8, sessions_30d: 20 });
     const s30 = (
       await db()
         .select()

@@ -50,9 +50,9 @@ beforeAll(async () => {
       toDaysAgo: 0,
       shape: (d) => ({ rescheduledBy: d % 2 === 0 ? 'tutor' : null, rating: 5 }),
     }),
-    // Dan: 12 sessions, 3 no-shows (the platform id of the most recent is known).
+    // Dan: 24 sessions (a rate flag trusts 20 or more), 6 no-shows (the platform id of the most recent is known).
     ...dailySessions(NOW, 't-dan', {
-      fromDaysAgo: 11,
+      fromDaysAgo: 23,
       toDaysAgo: 0,
       shape: (d) => ({ lateMin: d % 4 === 0 ? null : 0, rating: d % 4 === 0 ? null : 3, id: `dan-${d}` }),
     }),
@@ -143,7 +143,7 @@ describe('GET /api/tutors', () => {
     const busiest = (await get('/api/tutors?sort_by=session_count')).json();
     expect(idsOf(busiest)[0]).toBe('t-alice');
     expect(busiest.data.map((d: { total_sessions: number }) => d.total_sessions)).toEqual([
-      30, 20, 20, 12, 0,
+      30, 24, 20, 20, 0,
     ]);
     const quietest = (await get('/api/tutors?sort_by=session_count&sort_order=asc')).json();
     expect(idsOf(quietest)[0]).toBe('t-eve');
@@ -299,8 +299,8 @@ describe('GET /api/tutors/:id/score', () => {
     expect(body.score).toMatchObject({
       tutor_id: 't-dan',
       window_days: 30,
-      no_show_count: 3,
-      total_sessions: 12,
+      no_show_count: 6,
+      total_sessions: 24,
     });
     expect(body.breakdown).toEqual(body.score.breakdown);
     expect(Object.keys(body.breakdown).sort()).toEqual([

@@ -152,9 +152,29 @@ describe('evaluatePatterns', () => {
     { name: 'reschedules at 24 %', c: { tutorReschedules30: 24 }, expect: ['high_reschedule_rate:medium'] },
     { name: 'reschedules at 30 %', c: { tutorReschedules30: 30 }, expect: ['high_reschedule_rate:high'] },
     {
-      name: '3 reschedules in the first 8 sessions',
+      name: '3 reschedules in the first 8 sessions (too few to judge)',
       c: { sessions30: 8, joined30: 8, bothJoined30: 8, late30: 0, earlyEnds30: 0, tutorReschedules30: 3 },
       expect: [],
+    },
+    {
+      name: '5 reschedules in the first 20 sessions (25 %, not with confidence)',
+      c: { sessions30: 20, joined30: 20, bothJoined30: 20, late30: 0, earlyEnds30: 0, tutorReschedules30: 5 },
+      expect: [],
+    },
+    {
+      name: '8 reschedules in 20 sessions (40 %, confidently above 15 %)',
+      c: { sessions30: 20, joined30: 20, bothJoined30: 20, late30: 0, earlyEnds30: 0, tutorReschedules30: 8 },
+      expect: ['high_reschedule_rate:high'],
+    },
+    {
+      name: '8 reschedules in 19 sessions (too few to judge)',
+      c: { sessions30: 19, joined30: 19, bothJoined30: 19, late30: 0, earlyEnds30: 0, tutorReschedules30: 8 },
+      expect: [],
+    },
+    {
+      name: '27 reschedules in 131 sessions (21 %, confidently above 15 %)',
+      c: { sessions30: 131, joined30: 131, bothJoined30: 131, tutorReschedules30: 27 },
+      expect: ['high_reschedule_rate:medium'],
     },
     {
       name: 'too few sessions to judge a rate',
@@ -195,9 +215,10 @@ describe('evaluatePatterns', () => {
 describe('wilsonLower', () => {
   it.each([
     { k: 0, n: 0, lo: 0, hi: 0 },
-    { k: 3, n: 8, lo: 0.13, hi: 0.14 },
-    { k: 30, n: 100, lo: 0.21, hi: 0.22 },
-    { k: 100, n: 100, lo: 0.96, hi: 0.97 },
+    { k: 3, n: 8, lo: 0.16, hi: 0.17 },
+    { k: 30, n: 100, lo: 0.23, hi: 0.24 },
+    { k: 27, n: 131, lo: 0.154, hi: 0.155 },
+    { k: 100, n: 100, lo: 0.97, hi: 0.98 },
   ])('$k of $n', ({ k, n, lo, hi }) => {
     const v = wilsonLower(k, n);
     expect(v).toBeGreaterThanOrEqual(lo);

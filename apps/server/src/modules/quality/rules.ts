@@ -193,17 +193,19 @@ const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
 const rate = (n: number, d: number) => (d > 0 ? n / d : 0);
 
 /**
- * Lower end of the 95 % Wilson score interval of k successes in n: the rate we are confident the tutor is
- * at least at. Pattern flags need it above the threshold, so three reschedules in the first eight sessions
- * of a month (a 37 % rate on paper) do not brand a tutor whose true rate is 8 %.
+ * Lower Wilson score bound of k successes in n: with z = 1.645 (the default), the rate we are 95 % confident the
+ * tutor is at least at (one-sided, as the claim "above the threshold" is). Pattern flags need it above their
+ * threshold (with `patternConfidenceZ`) and a minimum sample, so five reschedules in the first 20 sessions of a
+ * month (25 % on paper) do not brand a tutor whose true rate is 8 %.
  */
-export function wilsonLower(k: number, n: number, z = 1.96): number {
+export function wilsonLower(k: number, n: number, z = 1.645): number {
   if (n <= 0) return 0;
   const p = k / n;
   const z2 = z * z;
   return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
 }
-const confidentlyAbove = (k: number, n: number, threshold: number) => n > 0 && wilsonLower(k, n) >= threshold;
+const confidentlyAbove = (k: number, n: number, threshold: number, z: number) =>
+  n > 0 && wilsonLower(k, n, z) >= threshold;
 
 /** Pattern flags: which aggregate flags the tutor's windows call for now. */
 export function evaluatePatterns(
@@ -217,7 +219,7 @@ export function evaluatePatterns(
   if (
     enough &&
     reschedRate > t.highRescheduleRate &&
-    confidentlyAbove(c.tutorReschedules30, c.sessions30, t.highRescheduleRate)
+    confidentlyAbove(c.tutorReschedules30, c.sessions30, t.highRescheduleRate, t.patternConfidenceZ)
   ) {
     out.push({
       type: 'high_reschedule_rate',
@@ -238,7 +240,7 @@ export function evaluatePatterns(
   if (
     enough &&
     c.noShows30 >= t.chronicNoShowMinCount &&
-    confidentlyAbove(c.noShows30, c.sessions30, t.chronicNoShowRate)
+    confidentlyAbove(c.noShows30, c.sessions30, t.chronicNoShowRate, t.patternConfidenceZ)
   ) {
     out.push({
       type: 'chronic_no_show',
@@ -255,7 +257,7 @@ export function evaluatePatterns(
   if (
     c.joined30 >= t.minSessionsForRate &&
     c.late30 >= t.chronicLateMinCount &&
-    confidentlyAbove(c.late30, c.joined30, t.chronicLateRate)
+    confidentlyAbove(c.late30, c.joined30, t.chronicLateRate, t.patternConfidenceZ)
   ) {
     out.push({
       type: 'chronic_lateness',
@@ -271,7 +273,7 @@ export function evaluatePatterns(
   if (
     c.bothJoined30 >= t.minSessionsForRate &&
     c.earlyEnds30 >= t.chronicEarlyEndMinCount &&
-    confidentlyAbove(c.earlyEnds30, c.bothJoined30, t.chronicEarlyEndRate)
+    confidentlyAbove(c.earlyEnds30, c.bothJoined30, t.chronicEarlyEndRate, t.patternConfidenceZ)
   ) {
     out.push({
       type: 'chronic_early_end',
@@ -286,7 +288,7 @@ export function evaluatePatterns(
   const poorRate = rate(c.poorFirst90, c.firstRated90);
   if (
     c.poorFirst90 >= t.poorFirstSessionsMinCount &&
-    confidentlyAbove(c.poorFirst90, c.firstRated90, t.poorFirstSessionsRate)
+    confidentlyAbove(c.poorFirst90, c.firstRated90, t.poorFirstSessionsRate, t.patternConfidenceZ)
   ) {
     out.push({
       type: 'repeated_poor_first_sessions',
