@@ -194,6 +194,12 @@ describe('evaluatePatterns', () => {
     { name: 'late 32 % of the time', c: { late30: 32 }, expect: ['chronic_lateness:medium'] },
     { name: 'early 28 % of attended sessions', c: { earlyEnds30: 27 }, expect: ['chronic_early_end:medium'] },
     { name: 'one poor first session of two', c: { firstRated90: 2, poorFirst90: 1 }, expect: [] },
+    { name: 'two poor first sessions of two (too few)', c: { firstRated90: 2, poorFirst90: 2 }, expect: [] },
+    {
+      name: 'three poor first sessions of three',
+      c: { firstRated90: 3, poorFirst90: 3 },
+      expect: ['repeated_poor_first_sessions:high'],
+    },
     { name: 'three poor first sessions of five', c: { firstRated90: 5, poorFirst90: 3 }, expect: [] },
     {
       name: 'five poor first sessions of six',

@@ -40,9 +40,13 @@ export const QUALITY_THRESHOLDS = {
   chronicLateMinCount: 3,
   chronicEarlyEndRate: 0.15,
   chronicEarlyEndMinCount: 3,
-  /** Poor first sessions over 90 days: rate among rated first sessions, and a minimum count. */
+  /**
+   * Poor first sessions over 90 days: rate among rated first sessions, and a minimum count. Three, not two: two
+   * unhappy trial students out of a tutor's first two or three is bad luck often enough to flag a good tutor
+   * (it did in the evaluation at scale 0.5).
+   */
   poorFirstSessionsRate: 0.3,
-  poorFirstSessionsMinCount: 2,
+  poorFirstSessionsMinCount: 3,
   patternWindowDays: 30,
   firstSessionWindowDays: 90,
 
