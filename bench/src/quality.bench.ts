@@ -115,15 +115,14 @@ function workersMode(target: Target): 'inline' | 'process' {
   return process.env.BENCH_WORKERS === 'inline' ? 'inline' : 'process';
 }
 
+/** Node arguments that run a TypeScript entry point through tsx, as `npm start` and `npm run worker` do. */
+const tsxArgs = (entry: string) => ['--import', 'tsx', entry];
+
 async function spawnWorkers(settings: WorkerChildSettings): Promise<() => Promise<void>> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'worker-child.ts')],
-    {
-      env: { ...process.env, BENCH_WORKER_SETTINGS: JSON.stringify(settings) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, tsxArgs(path.join(import.meta.dirname, 'worker-child.ts')), {
+    env: { ...process.env, BENCH_WORKER_SETTINGS: JSON.stringify(settings) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -413,7 +412,7 @@ async function freePort(): Promise<number> {
 /** `node --import tsx apps/server/src/main.ts` on a free port; resolves once /api/health answers 200. */
 async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
+  const child = spawn(process.execPath, tsxArgs(SERVER_ENTRY), {
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -439,11 +438,10 @@ async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess
 }
 
 async function runSenders(file: string): Promise<SendersResult> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'http-senders.ts')],
-    { env: { ...process.env, BENCH_SENDERS_FILE: file }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const child = spawn(process.execPath, tsxArgs(path.join(import.meta.dirname, 'http-senders.ts')), {
+    env: { ...process.env, BENCH_SENDERS_FILE: file },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

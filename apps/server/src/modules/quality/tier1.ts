@@ -137,6 +137,8 @@ export async function applyRules(
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** One session version: the identity of a tier 1 job's work. */
+const refKey = (sessionId: string, version: number) => `${sessionId}:v${version}`;
 
 export function createTier1Handler(deps: Tier1Deps) {
   const { db, clock, queue, events, scores, logger } = deps;
@@ -144,10 +146,10 @@ export function createTier1Handler(deps: Tier1Deps) {
 
   /** One pass over a group of sessions. Throws when any step fails (the caller then goes one by one). */
   async function processGroup(refs: SessionRef[]): Promise<void> {
-    const wanted = new Set(refs.map((r) => `${r.sessionId}:v${r.version}`));
+    const wanted = new Set(refs.map((r) => refKey(r.sessionId, r.version)));
     const found = await deps.sessions.getSessionsForProcessing(refs.map((r) => r.sessionId));
     // A session erased since, or corrected since (its newer version has its own job): nothing to do here.
-    const rows = found.filter((r) => wanted.has(`${r.id}:v${r.version}`)).sort((a, b) => compare(a.id, b.id));
+    const rows = found.filter((r) => wanted.has(refKey(r.id, r.version))).sort((a, b) => compare(a.id, b.id));
     if (found.length < wanted.size) {
       const known = new Set(found.map((r) => r.id));
       for (const r of refs)
@@ -235,7 +237,7 @@ export function createTier1Handler(deps: Tier1Deps) {
 
   /** The group, or on failure each session alone, so only the sessions that fail by themselves fail. */
   async function runGroup(refs: SessionRef[]): Promise<Array<Settled<void>>> {
-    const unique = [...new Map(refs.map((r) => [`${r.sessionId}:v${r.version}`, r])).values()];
+    const unique = [...new Map(refs.map((r) => [refKey(r.sessionId, r.version), r])).values()];
     try {
       await processGroup(unique);
       return refs.map(() => ({ ok: true, value: undefined }));
@@ -244,7 +246,7 @@ export function createTier1Handler(deps: Tier1Deps) {
       logger.warn({ err, size: unique.length }, 'tier1: group failed; retrying its sessions one by one');
       const alone = new Map<string, Settled<void>>();
       for (const r of unique) {
-        const key = `${r.sessionId}:v${r.version}`;
+        const key = refKey(r.sessionId, r.version);
         try {
           await processGroup([r]);
           alone.set(key, { ok: true, value: undefined });
@@ -252,7 +254,7 @@ export function createTier1Handler(deps: Tier1Deps) {
           alone.set(key, { ok: false, error });
         }
       }
-      return refs.map((r) => alone.get(`${r.sessionId}:v${r.version}`)!);
+      return refs.map((r) => alone.get(refKey(r.sessionId, r.version))!);
     }
   }
 

@@ -100,6 +100,23 @@ function unavailable(): never {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const waitOpts = { timeout: 10_000, interval: 10 };
 
+/** A `test.slow` handler that records how many of its jobs ran at once at most, and how many finished. */
+function slowJobProbe() {
+  let running = 0;
+  const probe = {
+    widest: 0,
+    done: 0,
+    handler: async (payload: { ms: number }) => {
+      running += 1;
+      probe.widest = Math.max(probe.widest, running);
+      await sleep(payload.ms);
+      running -= 1;
+      probe.done += 1;
+    },
+  };
+  return probe;
+}
+
 afterAll(async () => {
   if (admin) {
     // Nothing of this run may be left behind in Redis.
@@ -264,31 +281,23 @@ describe.each(adapters)('JobQueue ($name)', (adapter) => {
 
     it('gives a lane its own slots: its burst runs wide and never blocks the default lane', async () => {
       const q = open({ lanes: { burst: { jobs: ['test.slow'], concurrency: 3 } } });
-      let running = 0;
-      let widest = 0;
-      let slowDone = 0;
+      const slow = slowJobProbe();
       const echoSawSlowRunning: boolean[] = [];
       for (let i = 0; i < 6; i++) await q.add('test.slow', { ms: 150 });
       await q.add('test.echo', { n: 1 });
       await q.add('test.echo', { n: 2 });
       await q.work(
         {
-          'test.slow': async (payload) => {
-            running += 1;
-            widest = Math.max(widest, running);
-            await sleep(payload.ms);
-            running -= 1;
-            slowDone += 1;
-          },
+          'test.slow': slow.handler,
           'test.echo': async () => {
-            echoSawSlowRunning.push(slowDone < 6);
+            echoSawSlowRunning.push(slow.done < 6);
           },
         },
         { concurrency: 1 },
       );
       await q.whenIdle({ timeoutMs: 10_000 });
-      expect(widest).toBe(3);
-      expect(slowDone).toBe(6);
+      expect(slow.widest).toBe(3);
+      expect(slow.done).toBe(6);
       // The default lane (one slot) ran both echoes while the burst lane was still busy.
       expect(echoSawSlowRunning).toEqual([true, true]);
       expect(await q.counts()).toMatchObject({ waiting: 0, active: 0, completed: 8, failed: 0 });
@@ -297,22 +306,11 @@ describe.each(adapters)('JobQueue ($name)', (adapter) => {
     it("overrides a lane's concurrency per process and refuses unknown lanes", async () => {
       const q = open({ lanes: { burst: { jobs: ['test.slow'], concurrency: 3 } } });
       await expect(q.work({}, { lanes: { nope: 2 } })).rejects.toThrow(/unknown lane "nope"/);
-      let running = 0;
-      let widest = 0;
+      const slow = slowJobProbe();
       for (let i = 0; i < 4; i++) await q.add('test.slow', { ms: 60 });
-      await q.work(
-        {
-          'test.slow': async (payload) => {
-            running += 1;
-            widest = Math.max(widest, running);
-            await sleep(payload.ms);
-            running -= 1;
-          },
-        },
-        { lanes: { burst: 1 } },
-      );
+      await q.work({ 'test.slow': slow.handler }, { lanes: { burst: 1 } });
       await q.whenIdle({ timeoutMs: 10_000 });
-      expect(widest).toBe(1);
+      expect(slow.widest).toBe(1);
     });
 
     it('lists and retries failed jobs, de-duplicates ids and counts across lanes', async () => {
