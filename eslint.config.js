@@ -1,8 +1,10 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
+import boundaries from 'eslint-plugin-boundaries';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import { serverBoundaries } from './eslint.boundaries.js';
 
 export default defineConfig(
   {
@@ -42,4 +44,6 @@ export default defineConfig(
       ],
     },
   },
+  // Arrows point one way: modules → platform, and modules talk through each other's index.ts.
+  serverBoundaries(boundaries),
 );

@@ -29,15 +29,18 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import { accessControl } from './modules/identity/access.plugin';
-import { identityRoutes } from './modules/identity/identity.routes';
-import { sessionsRoutes } from './modules/sessions/sessions.routes';
-import { flagsRoutes } from './modules/quality/flags.routes';
-import { interventionsRoutes } from './modules/quality/interventions.routes';
-import { reportsRoutes } from './modules/quality/reports.routes';
-import { analyticsRoutes } from './modules/quality/analytics.routes';
-import { sessionDetailRoutes } from './modules/quality/session-detail.routes';
-import { tutorsRoutes } from './modules/quality/tutors.routes';
+import { createAccessPorts, identityRoutes } from './modules/identity/index';
+import { sessionsRoutes } from './modules/sessions/index';
+import {
+  analyticsRoutes,
+  flagsRoutes,
+  interventionsRoutes,
+  reportsRoutes,
+  sessionDetailRoutes,
+  tutorsRoutes,
+} from './modules/quality/index';
+import { aiUsageRoutes } from './platform/ai/usage.routes';
+import { accessControl } from './platform/auth/access.plugin';
 import { AppError } from './platform/errors';
 import { eventsRoutes } from './platform/events/events.routes';
 import { healthRoutes } from './platform/http/health.routes';
@@ -228,7 +231,7 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
       code: 'RATE_LIMITED',
     }),
   });
-  await app.register(accessControl, { auth: services.auth, audit: services.audit });
+  await app.register(accessControl, createAccessPorts({ auth: services.auth, audit: services.audit }));
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -256,7 +259,15 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(healthRoutes(rt));
+  await app.register(
+    healthRoutes({
+      version: rt.config.version,
+      mode: rt.config.mode,
+      database: rt.database,
+      queue: rt.queue,
+      metrics: rt.metrics,
+    }),
+  );
   await app.register(
     identityRoutes({
       auth: services.auth,
@@ -275,6 +286,7 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   await app.register(tutorsRoutes({ tutors: services.tutors }));
   await app.register(sessionDetailRoutes({ sessionDetail: services.sessionDetail }));
   await app.register(analyticsRoutes({ analytics: services.analytics, tier3: services.tier3 }));
+  await app.register(aiUsageRoutes({ usage: services.aiUsage }));
   await app.register(
     eventsRoutes({
       events: services.events,

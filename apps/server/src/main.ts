@@ -9,7 +9,7 @@ import { seedDemo } from './cli/seed/seed';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './cli/seed/demo-accounts';
 import { ConfigError, loadConfig } from './config/env';
 import { users } from './db/schema/index';
-import { backfillQuality } from './modules/quality/backfill';
+import { backfillQuality } from './modules/quality/index';
 import { createRuntime, type Runtime } from './runtime';
 import type { Services } from './services';
 import { startWorkers } from './workers';

@@ -6,9 +6,10 @@ import path from 'node:path';
 import type { Config } from './config/env';
 import { createDatabase, type Database } from './db/client';
 import { jobLanes, jobRegistry, type AppJobs } from './jobs';
-import { createLocalAnalyzer } from './modules/quality/analysis/local-analyzer';
+import { createAiPort } from './platform/ai/ai';
 import { createOpenAiProvider } from './platform/ai/openai-provider';
-import type { AiProvider } from './platform/ai/port';
+import type { AiPort } from './platform/ai/port';
+import { createAiCallRecorder } from './platform/ai/recorder';
 import { systemClock, type Clock } from './platform/clock';
 import { createMemoryBus } from './platform/events/memory-bus';
 import type { EventBus } from './platform/events/port';
@@ -33,8 +34,11 @@ export type Runtime = {
   ids: IdSource;
   logger: Logger;
   metrics: Metrics;
-  /** Tier 2 analysis: the OpenAI-compatible provider when OPENAI_API_KEY is set, else the local analyzer. */
-  ai: AiProvider;
+  /**
+   * The AI port: tasks run on the OpenAI-compatible provider when OPENAI_API_KEY is set (each task's local
+   * answer on failure), else on their local answers; every call is recorded in ai_calls.
+   */
+  ai: AiPort;
   close(): Promise<void>;
 };
 
@@ -79,14 +83,18 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       : createOutboxMailer({ dir: path.join(config.dataDir, 'outbox'), from: config.mailFrom, clock }));
   const ai =
     overrides.ai ??
-    (config.openai.apiKey
-      ? createOpenAiProvider({
-          apiKey: config.openai.apiKey,
-          baseUrl: config.openai.baseUrl,
-          model: config.openai.model,
-          timeoutMs: config.openai.timeoutMs,
-        })
-      : createLocalAnalyzer());
+    createAiPort({
+      provider: config.openai.apiKey
+        ? createOpenAiProvider({
+            apiKey: config.openai.apiKey,
+            baseUrl: config.openai.baseUrl,
+            model: config.openai.model,
+            attemptTimeoutMs: config.openai.timeoutMs,
+          })
+        : null,
+      recorder: createAiCallRecorder({ db: database.db, clock }),
+      logger,
+    });
   const metrics = overrides.metrics ?? createMetrics();
   metrics.observeQueue(queue);
 

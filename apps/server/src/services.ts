@@ -2,20 +2,25 @@
  * Builds every module's services from the runtime's adapters. Shared by the API (routes), the worker (job
  * handlers) and the CLI, so all three run the same use cases.
  */
-import { createApiKeyService } from './modules/identity/api-keys.service';
-import { createAuditService } from './modules/identity/audit.service';
-import { createAuthService } from './modules/identity/auth.service';
-import { createTokenService } from './modules/identity/tokens';
-import { createUserService } from './modules/identity/users.service';
-import { createSessionService } from './modules/sessions/sessions.service';
-import { createFlagService } from './modules/quality/flags.service';
-import { createInterventionService } from './modules/quality/interventions.service';
-import { createReportService } from './modules/quality/reports.service';
-import { createScoreService } from './modules/quality/scores.service';
-import { createAnalyticsService } from './modules/quality/analytics.service';
-import { createSessionDetailService } from './modules/quality/session-detail.service';
-import { createTier3Service } from './modules/quality/tier3';
-import { createTutorService } from './modules/quality/tutors.service';
+import {
+  createApiKeyService,
+  createAuditService,
+  createAuthService,
+  createTokenService,
+  createUserService,
+} from './modules/identity/index';
+import { createSessionService } from './modules/sessions/index';
+import {
+  createAnalyticsService,
+  createFlagService,
+  createInterventionService,
+  createReportService,
+  createScoreService,
+  createSessionDetailService,
+  createTier3Service,
+  createTutorService,
+} from './modules/quality/index';
+import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import type { Runtime } from './runtime';
 
@@ -52,6 +57,7 @@ export function createServices(rt: Runtime) {
   const tutors = createTutorService({ db, clock, scores, sessions, interventions, analytics: tier3 });
   const analytics = createAnalyticsService({ db, clock });
   const sessionDetail = createSessionDetailService({ db, sessions, scores });
+  const aiUsage = createAiUsageService({ db, clock, prices: rt.config.ai.prices });
   return {
     audit,
     tokens,
@@ -68,6 +74,7 @@ export function createServices(rt: Runtime) {
     tutors,
     analytics,
     sessionDetail,
+    aiUsage,
   };
 }
 

@@ -4,11 +4,14 @@
  */
 import { and, isNotNull, lt, or } from 'drizzle-orm';
 import { authSessions, events, loginAttempts, webhookDeliveries } from './db/schema/index';
-import { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './modules/sessions/sessions.jobs';
-import { createTier3Jobs } from './modules/quality/tier3';
-import { createLocalAnalyzer, loadNlp } from './modules/quality/analysis/local-analyzer';
-import { createTier1Handler } from './modules/quality/tier1';
-import { createTier2Handler, ROLLING_MEAN_POLICY } from './modules/quality/tier2';
+import { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './modules/sessions/index';
+import {
+  createTier1Handler,
+  createTier2Handler,
+  createTier3Jobs,
+  loadNlp,
+  ROLLING_MEAN_POLICY,
+} from './modules/quality/index';
 import { createPriorityGate } from './platform/priority';
 import type { Runtime } from './runtime';
 import type { Services } from './services';
@@ -65,8 +68,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
     db: rt.database.db,
     clock: rt.clock,
     events: services.events,
-    provider: rt.ai,
-    fallback: createLocalAnalyzer(),
+    ai: rt.ai,
     sessions: services.sessions,
     logger: rt.logger,
     reports: services.reports,

@@ -11,7 +11,7 @@ import {
   students,
   tutors,
 } from '../src/db/schema/index';
-import { createLocalAnalyzer } from '../src/modules/quality/analysis/local-analyzer';
+import { createSessionAnalysisTask } from '../src/modules/quality/analysis/analysis.task';
 import {
   analysisToDto,
   createTier2Handler,
@@ -20,8 +20,9 @@ import {
   type LowQualityPolicy,
   type Tier2Deps,
 } from '../src/modules/quality/tier2';
+import { createAiPort } from '../src/platform/ai/ai';
 import { createOpenAiProvider } from '../src/platform/ai/openai-provider';
-import type { AiProvider } from '../src/platform/ai/port';
+import type { AiPort } from '../src/platform/ai/port';
 import { createEventService } from '../src/platform/events/events.service';
 import { createTestApp, type TestApp } from './helpers/build-app';
 import { FAKE_USAGE, goodAnalysis, startFakeOpenAi, type FakeOpenAi } from './helpers/fake-openai';
@@ -56,20 +57,21 @@ describe('tier 2 analysis job (quality.tier2)', () => {
   let t: TestApp;
   let fake: FakeOpenAi;
   let db: TestApp['rt']['database']['db'];
-  const local = createLocalAnalyzer();
-  let openai: AiProvider;
+  /** No provider configured: the task's local answer (the local analyzer) runs directly. */
+  const local = createAiPort({ provider: null });
+  let openai: AiPort;
   const alerts: Array<{ flagId: string; sessionRowId?: string }> = [];
 
   beforeAll(async () => {
     t = await createTestApp();
     db = t.rt.database.db;
     fake = await startFakeOpenAi();
-    openai = createOpenAiProvider({
-      apiKey: 'sk-test',
-      baseUrl: fake.url,
-      model: 'gpt-test',
-      timeoutMs: 300,
-      maxRetries: 0,
+    openai = createAiPort({
+      provider: createOpenAiProvider({
+        apiKey: 'sk-test',
+        baseUrl: fake.url,
+        model: 'gpt-test',
+      }),
     });
   });
   afterAll(async () => {
@@ -82,13 +84,13 @@ describe('tier 2 analysis job (quality.tier2)', () => {
     alerts.length = 0;
   });
 
-  const depsWith = (provider: AiProvider, lowQualityPolicy?: LowQualityPolicy): Tier2Deps => ({
+  const depsWith = (ai: AiPort, lowQualityPolicy?: LowQualityPolicy): Tier2Deps => ({
     lowQualityPolicy,
     db,
     clock: t.clock,
     events: createEventService({ db, bus: t.rt.bus, clock: t.clock }),
-    provider,
-    fallback: local,
+    ai,
+    analysisTask: createSessionAnalysisTask({ retries: 0, timeoutMs: 1_500 }),
     sessions: {
       async getSessionForProcessing(id) {
         const [row] = await db.select().from(sessions).where(eq(sessions.id, id));
@@ -102,8 +104,8 @@ describe('tier 2 analysis job (quality.tier2)', () => {
       },
     },
   });
-  const handlerWith = (provider: AiProvider, lowQualityPolicy?: LowQualityPolicy) =>
-    createTier2Runner(depsWith(provider, lowQualityPolicy));
+  const handlerWith = (ai: AiPort, lowQualityPolicy?: LowQualityPolicy) =>
+    createTier2Runner(depsWith(ai, lowQualityPolicy));
 
   /** A tutor of its own per test (flags are one open per tutor and type), a student and one session. */
   async function insertSession(text: {

@@ -25,6 +25,28 @@ const url = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
+/**
+ * AI_PRICES: `{"<model>": {"input": <USD per 1M prompt tokens>, "output": <USD per 1M completion tokens>}}`,
+ * for the usage report's cost estimate. No prices are built in: they change, and a stale price is worse than
+ * none (unpriced tokens are reported as such).
+ */
+const ZAiPrices = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().min(1),
+      z.strictObject({ input: z.number().min(0).max(10_000), output: z.number().min(0).max(10_000) }),
+    ),
+  );
+
 const ZEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -47,6 +69,7 @@ const ZEnv = z.object({
   OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(20_000),
+  AI_PRICES: ZAiPrices.optional(),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   RUN_WORKERS: booleanish.optional(),
@@ -70,6 +93,8 @@ export type Config = {
   webhookSecret: string;
   jwtSecret: string;
   openai: { apiKey: string | undefined; baseUrl: string | undefined; model: string; timeoutMs: number };
+  /** USD per million tokens, by model, for the AI usage report's estimated cost. */
+  ai: { prices: Record<string, { input: number; output: number }> };
   /** Where users reach the dashboard (links in mails): PUBLIC_URL, else the listen address. No trailing slash. */
   publicUrl: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -133,6 +158,7 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
       model: e.OPENAI_MODEL,
       timeoutMs: e.OPENAI_TIMEOUT_MS,
     },
+    ai: { prices: e.AI_PRICES ?? {} },
     publicUrl: (
       e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST}:${e.PORT}`
     ).replace(/\/+$/, ''),

@@ -6,7 +6,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { users } from '../../db/schema/index';
-import { hashPassword } from '../../modules/identity/passwords';
+import { hashPassword } from '../../modules/identity/index';
 
 export const DEMO_PASSWORD = 'tutorpulse-demo';
 

@@ -13,11 +13,7 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
 import type { Db, DbOrTx } from '../../db/client';
 import { reschedules, sessions, students, subjects, tutorSubjects, tutors } from '../../db/schema/index';
-import {
-  toRescheduleRecord,
-  toSessionRecord,
-  type SessionRecord,
-} from '../../modules/sessions/session-mapping';
+import { toRescheduleRecord, toSessionRecord, type SessionRecord } from '../../modules/sessions/index';
 import {
   SESSIONS_PER_DAY_AT_SCALE_1,
   type DemoDataset,

@@ -1,5 +1,8 @@
-/** Platform records: the event log behind SSE (monotonic ids for Last-Event-ID replay). */
-import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+/**
+ * Platform records: the event log behind SSE (monotonic ids for Last-Event-ID replay) and the record of every
+ * AI call (for cost per task, per user and per day).
+ */
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const events = pgTable(
   'events',
@@ -14,4 +17,33 @@ export const events = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('events_created_idx').on(t.createdAt)],
+);
+
+/**
+ * One row per AI call (`ai.run` or `ai.chat`), local answers and failures included. `provider`/`model` are
+ * who was asked first: the model, or `local` when no provider is configured. `outcome`: ok, fallback (the
+ * model failed with `error_code` and the task's local answer was used; tokens are those of the failed
+ * answer, when the provider reported them) or error. No prompt or answer text is kept.
+ */
+export const aiCalls = pgTable(
+  'ai_calls',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    task: text('task').notNull(),
+    kind: text('kind', { enum: ['json', 'chat'] }).notNull(),
+    provider: text('provider', { enum: ['openai', 'local'] }).notNull(),
+    model: text('model').notNull(),
+    /** The user the call served; null for system work (tier 2 jobs). Not a foreign key: rows outlive users. */
+    userId: uuid('user_id'),
+    promptTokens: integer('prompt_tokens'),
+    completionTokens: integer('completion_tokens'),
+    latencyMs: integer('latency_ms').notNull(),
+    outcome: text('outcome', { enum: ['ok', 'fallback', 'error'] }).notNull(),
+    errorCode: text('error_code'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('ai_calls_created_idx').on(t.createdAt),
+    index('ai_calls_task_created_idx').on(t.task, t.createdAt),
+  ],
 );

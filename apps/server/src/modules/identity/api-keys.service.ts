@@ -7,7 +7,7 @@ import { apiKeys } from '../../db/schema/index';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
 import type { AuditService } from './audit.service';
-import { actorOf, type Principal, type RequestContext } from './principal';
+import { actorOf, type Principal, type RequestContext } from '../../platform/auth/principal';
 import { hashApiKey } from './tokens';
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -4,7 +4,7 @@ import type { TAuditEntry } from '@tutorpulse/contracts/identity';
 import type { Db } from '../../db/client';
 import { auditLog } from '../../db/schema/index';
 import type { Clock } from '../../platform/clock';
-import type { Actor, RequestContext } from './principal';
+import type { Actor, RequestContext } from '../../platform/auth/principal';
 
 export type AuditRecord = {
   actor: Actor;

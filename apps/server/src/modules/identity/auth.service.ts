@@ -11,7 +11,7 @@ import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
 import type { AuditService } from './audit.service';
 import { dummyPasswordHash, verifyPassword } from './passwords';
-import type { Principal, RequestContext } from './principal';
+import type { Principal, RequestContext } from '../../platform/auth/principal';
 import { hashApiKey, type TokenService } from './tokens';
 import { toUserDto } from './users.mapper';
 

@@ -20,8 +20,8 @@ import { AppError } from '../../platform/errors';
 import type { ApiKeyService } from './api-keys.service';
 import type { AuditService } from './audit.service';
 import { SESSION_ABSOLUTE_MS, type AuthService } from './auth.service';
-import { principalOf, requestContext, SESSION_COOKIE } from './access.plugin';
-import { access } from './principal';
+import { principalOf, requestContext, SESSION_COOKIE } from '../../platform/auth/access.plugin';
+import { access } from '../../platform/auth/principal';
 import type { UserService } from './users.service';
 
 const errors = { 400: ZApiError, 401: ZApiError, 403: ZApiError };

@@ -9,7 +9,7 @@ import type { AuditService } from './audit.service';
 import type { AuthService } from './auth.service';
 import { checkPasswordPolicy } from './password-policy';
 import { hashPassword } from './passwords';
-import { actorOf, type Principal, type RequestContext } from './principal';
+import { actorOf, type Principal, type RequestContext } from '../../platform/auth/principal';
 import { toUserDto } from './users.mapper';
 
 export function createUserService(deps: { db: Db; clock: Clock; audit: AuditService; auth: AuthService }) {

@@ -13,7 +13,7 @@ import {
   ZTrendsQuery,
   ZTrendsResponse,
 } from '@tutorpulse/contracts/quality-analytics';
-import { access } from '../identity/principal';
+import { access } from '../../platform/auth/principal';
 import type { AnalyticsService } from './analytics.service';
 import type { Tier3Service } from './tier3';
 

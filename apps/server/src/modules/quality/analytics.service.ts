@@ -16,7 +16,7 @@ import {
 } from '@tutorpulse/contracts/quality-analytics';
 import type { Db } from '../../db/client';
 import { flags } from '../../db/schema/index';
-import { dailyTotals } from '../sessions/session-stats';
+import { dailyTotals } from '../sessions/index';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
 import { loadTutorNames, toFlagDto, type FlagRow } from './flags.core';

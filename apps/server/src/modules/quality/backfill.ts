@@ -11,7 +11,7 @@ import type { AppJobs } from '../../jobs';
 import type { Clock } from '../../platform/clock';
 import type { EventService } from '../../platform/events/events.service';
 import type { JobQueue } from '../../platform/queue/port';
-import { listReceivedBatch, markProcessedBatch } from '../sessions/session-batches';
+import { listReceivedBatch, markProcessedBatch } from '../sessions/index';
 import { QUALITY_AUDIENCE } from './flags.core';
 import type { ScoreService } from './scores.service';
 import { QUALITY_THRESHOLDS } from './thresholds';

@@ -12,8 +12,8 @@ import {
   ZResolveFlagResponse,
   ZUpdateFlagRequest,
 } from '@tutorpulse/contracts/quality-flags';
-import { principalOf, requestContext } from '../identity/access.plugin';
-import { access } from '../identity/principal';
+import { principalOf, requestContext } from '../../platform/auth/access.plugin';
+import { access } from '../../platform/auth/principal';
 import type { FlagService } from './flags.service';
 
 /** Staff read the quality module; viewers see but cannot act. */

@@ -27,8 +27,8 @@ import { flagEvents, flags } from '../../db/schema/index';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
 import type { EventService } from '../../platform/events/events.service';
-import type { AuditService } from '../identity/audit.service';
-import { actorOf, type Principal, type RequestContext } from '../identity/principal';
+import type { AuditService } from '../identity/index';
+import { actorOf, type Principal, type RequestContext } from '../../platform/auth/principal';
 import { loadTutorNames, QUALITY_AUDIENCE, toFlagDto, type FlagRow } from './flags.core';
 import {
   insertIntervention,

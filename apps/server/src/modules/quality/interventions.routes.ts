@@ -11,8 +11,8 @@ import {
   ZInterventionsQuery,
   ZUpdateInterventionRequest,
 } from '@tutorpulse/contracts/quality-flags';
-import { principalOf, requestContext } from '../identity/access.plugin';
-import { access } from '../identity/principal';
+import { principalOf, requestContext } from '../../platform/auth/access.plugin';
+import { access } from '../../platform/auth/principal';
 import { QUALITY_READ, QUALITY_WRITE } from './flags.routes';
 import type { InterventionService } from './interventions.service';
 

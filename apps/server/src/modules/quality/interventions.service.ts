@@ -20,8 +20,8 @@ import { flags, interventions } from '../../db/schema/index';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
 import type { EventService } from '../../platform/events/events.service';
-import type { AuditService } from '../identity/audit.service';
-import { actorOf, type Principal, type RequestContext } from '../identity/principal';
+import type { AuditService } from '../identity/index';
+import { actorOf, type Principal, type RequestContext } from '../../platform/auth/principal';
 import { loadTutorNames, QUALITY_AUDIENCE } from './flags.core';
 import type { ScoreService } from './scores.service';
 

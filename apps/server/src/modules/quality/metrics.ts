@@ -12,7 +12,7 @@ import {
   tutorTotalsBetween,
   tutorWindowTotals,
   type SessionTotals,
-} from '../sessions/session-stats';
+} from '../sessions/index';
 import { rateOrNull, type Population, type WindowCounts } from './scoring';
 
 type FindingTotals = {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ZApiError } from '@tutorpulse/contracts/common';
 import { ZEmailReportPage, ZEmailReportsQuery } from '@tutorpulse/contracts/quality-flags';
-import { access } from '../identity/principal';
+import { access } from '../../platform/auth/principal';
 import type { ReportService } from './reports.service';
 
 export function reportsRoutes(deps: { reports: ReportService }) {

@@ -12,7 +12,7 @@ import { qualityPopulation, sessionAnalyses, tutorScoreHistory, tutorScores } fr
 import type { Clock } from '../../platform/clock';
 import type { EventService, PublishInput } from '../../platform/events/events.service';
 import { flagEvent, QUALITY_AUDIENCE, raiseFlag, type FlagRow, type RaiseOutcome } from './flags.core';
-import { tutorsWithSessions } from '../sessions/session-stats';
+import { tutorsWithSessions } from '../sessions/index';
 import {
   loadCountsBetween,
   loadWindowCounts,

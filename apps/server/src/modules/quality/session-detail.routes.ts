@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ZApiError } from '@tutorpulse/contracts/common';
 import { ZSessionDetail, ZSessionDetailParams } from '@tutorpulse/contracts/quality-tutors';
-import { access } from '../identity/principal';
+import { access } from '../../platform/auth/principal';
 import type { SessionDetailService } from './session-detail.service';
 
 const READ = access.roles('admin', 'coach', 'viewer');

@@ -1,6 +1,7 @@
 /**
- * Tier 2, per session with a transcript or summary: the configured AI provider analyses it (the local analyzer
- * takes over on any provider error or timeout, and the reason is kept), the analysis is upserted into
+ * Tier 2, per session with a transcript or summary: the session-analysis task runs on the AI port (the model
+ * when one is configured; the local analyzer takes over on any provider error or timeout, and the reason is
+ * kept), the analysis is upserted into
  * `session_analyses` (one row per session), and a low score or a critical red flag raises
  * `low_session_quality` in the same transaction. Events are stored in that transaction too and announced
  * after commit. Safe to run twice: the upsert overwrites the same version, and the flag evidence is keyed by
@@ -10,12 +11,16 @@ import { desc, eq, sql } from 'drizzle-orm';
 import type { TSessionAnalysis } from '@tutorpulse/contracts/quality';
 import type { Db } from '../../db/client';
 import { sessionAnalyses, type sessions } from '../../db/schema/index';
-import type { AiProvider, AnalyzeSessionInput } from '../../platform/ai/port';
-import { AiProviderError } from '../../platform/ai/port';
+import type { AiPort } from '../../platform/ai/port';
 import type { Clock } from '../../platform/clock';
 import type { EventService, PublishInput } from '../../platform/events/events.service';
 import type { Logger } from '../../platform/logger';
-import { clipQuote, ZAnalysisResult, type AnalysisResult } from './analysis/analysis.schema';
+import { clipQuote, type AnalysisResult, type AnalyzeSessionInput } from './analysis/analysis.schema';
+import {
+  createSessionAnalyzer,
+  DEFAULT_ANALYSIS_DEADLINE_MS,
+  type SessionAnalysisTask,
+} from './analysis/analysis.task';
 import { flagEvent, QUALITY_AUDIENCE, raiseFlag, type FlagRow, type RaiseOutcome } from './flags.core';
 import type { FlagDecision } from './rules';
 import { QUALITY_THRESHOLDS, type QualityThresholds } from './thresholds';
@@ -47,16 +52,16 @@ export type LowQualityPolicy =
 export const ROLLING_MEAN_POLICY: LowQualityPolicy = { kind: 'rolling_mean', window: 10, minSessions: 5 };
 
 /** Overall limit on one provider call, retries included, before the local analyzer takes over. */
-export const DEFAULT_PROVIDER_DEADLINE_MS = 90_000;
+export const DEFAULT_PROVIDER_DEADLINE_MS = DEFAULT_ANALYSIS_DEADLINE_MS;
 
 export type Tier2Deps = {
   db: Db;
   clock: Clock;
   events: Pick<EventService, 'store' | 'announce'>;
-  /** The configured provider (OpenAI-compatible, or the local analyzer when no key is set). */
-  provider: AiProvider;
-  /** The local analyzer, used when the provider fails. */
-  fallback: AiProvider;
+  /** The AI port: the model when OPENAI_API_KEY is set (the local analyzer on failure), else the local analyzer. */
+  ai: AiPort;
+  /** The session-analysis task; default `createSessionAnalysisTask()`. */
+  analysisTask?: SessionAnalysisTask;
   sessions: { getSessionForProcessing(id: string): Promise<Tier2Session | null> };
   logger: Logger;
   thresholds?: QualityThresholds;
@@ -185,76 +190,22 @@ export function decideQualityFlag(
   };
 }
 
-function describeFailure(err: unknown): string {
-  const text =
-    err instanceof AiProviderError
-      ? `${err.code}: ${err.message}`
-      : `unexpected: ${err instanceof Error ? err.message : String(err)}`;
-  return clipQuote(text, 500);
-}
-
-async function callWithDeadline(
-  provider: AiProvider,
-  input: AnalyzeSessionInput,
-  ms: number,
-): Promise<AnalysisResult> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new AiProviderError('timeout', `No analysis within the ${ms} ms deadline`));
-    }, ms);
-  });
-  try {
-    const result = await Promise.race([
-      provider.analyzeSession(input, { signal: controller.signal }),
-      deadline,
-    ]);
-    // The port promises this shape; a provider that breaks it counts as failed like any other.
-    const checked = ZAnalysisResult.safeParse(result);
-    if (!checked.success) {
-      throw new AiProviderError(
-        'schema_mismatch',
-        `The ${provider.name} provider returned an invalid analysis: ${checked.error.issues[0]?.message ?? ''}`,
-      );
-    }
-    return checked.data;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** The tier 2 job with its outcome (for tests, the CLI and evaluations); `createTier2Handler` wraps it. */
 export function createTier2Runner(deps: Tier2Deps) {
-  const { db, clock, events, provider, fallback, logger } = deps;
+  const { db, clock, events, logger } = deps;
   const thresholds = deps.thresholds ?? QUALITY_THRESHOLDS;
   const deadlineMs = deps.providerDeadlineMs ?? DEFAULT_PROVIDER_DEADLINE_MS;
   const policy = deps.lowQualityPolicy ?? { kind: 'session' };
+  const analyzer = createSessionAnalyzer({ ai: deps.ai, task: deps.analysisTask });
 
   async function analyze(input: AnalyzeSessionInput, sessionId: string) {
-    // With the local analyzer configured there is nothing to fall back to: its errors fail the job (retried).
-    if (provider.name === 'local') {
-      return {
-        result: await callWithDeadline(provider, input, deadlineMs),
-        used: provider.name,
-        fallbackReason: null,
-      };
-    }
-    try {
-      return {
-        result: await callWithDeadline(provider, input, deadlineMs),
-        used: provider.name,
-        fallbackReason: null,
-      };
-    } catch (err) {
-      const fallbackReason = describeFailure(err);
-      logger.warn(
-        { sessionId, provider: provider.name, reason: fallbackReason },
-        'tier2: provider failed, using the local analyzer',
-      );
-      return { result: await fallback.analyzeSession(input), used: fallback.name, fallbackReason };
-    }
+    // With no model configured the local analyzer answers directly, and its errors fail the job (retried).
+    const { result, provider, fallbackReason } = await analyzer.analyzeSession(input, {
+      timeoutMs: deadlineMs,
+    });
+    if (fallbackReason)
+      logger.warn({ sessionId, reason: fallbackReason }, 'tier2: provider failed, used the local analyzer');
+    return { result, used: provider, fallbackReason };
   }
 
   return async function analyzeSessionJob(payload: {

@@ -11,7 +11,7 @@ import {
   ZTutorScoreResponse,
   ZTutorsQuery,
 } from '@tutorpulse/contracts/quality-tutors';
-import { access } from '../identity/principal';
+import { access } from '../../platform/auth/principal';
 import type { TutorService } from './tutors.service';
 
 /** Staff read the quality module (viewers included). */

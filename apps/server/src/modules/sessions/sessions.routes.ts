@@ -11,8 +11,8 @@ import { ZWebhookAccepted, ZWebhookPayload } from '@tutorpulse/contracts/session
 import { ZSessionListQuery, ZSessionPage } from '@tutorpulse/contracts/sessions-api';
 import { AppError } from '../../platform/errors';
 import type { Clock } from '../../platform/clock';
-import { principalOf, requestContext } from '../identity/access.plugin';
-import { access } from '../identity/principal';
+import { principalOf, requestContext } from '../../platform/auth/access.plugin';
+import { access } from '../../platform/auth/principal';
 import { toAcceptedResponse } from './sessions.mapper';
 import type { SessionService } from './sessions.service';
 import { createWebhookVerifier, WebhookSignatureError } from './webhook-signature';

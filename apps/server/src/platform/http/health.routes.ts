@@ -2,8 +2,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ZHealth, type THealth } from '@tutorpulse/contracts/common';
-import { access } from '../../modules/identity/principal';
-import type { Runtime } from '../../runtime';
+import { access } from '../auth/principal';
+import type { Metrics } from '../metrics';
+
+/** A dependency the health check pings (the database, the job queue). */
+export type HealthCheck = { kind: string; ping(): Promise<void> };
+
+export type HealthDeps = {
+  version: string;
+  mode: 'embedded' | 'scaled';
+  database: HealthCheck;
+  queue: HealthCheck;
+  metrics: Pick<Metrics, 'registry'>;
+};
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -28,7 +39,7 @@ async function timed(fn: () => Promise<void>): Promise<{ ok: boolean; latency_ms
   }
 }
 
-export function healthRoutes(rt: Runtime) {
+export function healthRoutes(deps: HealthDeps) {
   const started = Date.now();
   return async (base: FastifyInstance) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
@@ -44,16 +55,16 @@ export function healthRoutes(rt: Runtime) {
       },
       async (_req, reply) => {
         const [database, queue] = await Promise.all([
-          timed(() => rt.database.ping()),
-          timed(() => rt.queue.ping()),
+          timed(() => deps.database.ping()),
+          timed(() => deps.queue.ping()),
         ]);
         const body: THealth = {
           status: database.ok && queue.ok ? 'ok' : 'degraded',
-          version: rt.config.version,
-          mode: rt.config.mode,
+          version: deps.version,
+          mode: deps.mode,
           checks: {
-            database: { ...database, kind: rt.database.kind },
-            queue: { ...queue, kind: rt.queue.kind },
+            database: { ...database, kind: deps.database.kind },
+            queue: { ...queue, kind: deps.queue.kind },
           },
           uptime_s: Math.round((Date.now() - started) / 1000),
         };
@@ -73,8 +84,8 @@ export function healthRoutes(rt: Runtime) {
         config: { access: access.roles('admin', 'operator'), rateLimit: false },
       },
       async (_req, reply) => {
-        const text = await rt.metrics.registry.metrics();
-        return reply.header('content-type', rt.metrics.registry.contentType).send(text);
+        const text = await deps.metrics.registry.metrics();
+        return reply.header('content-type', deps.metrics.registry.contentType).send(text);
       },
     );
   };

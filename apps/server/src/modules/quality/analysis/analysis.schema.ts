@@ -1,8 +1,8 @@
 /**
  * What a tier 2 analysis is, whichever provider produced it: the fields of `session_analyses` (minus the
- * bookkeeping the handler adds: session, tutor, version, provider, fallback reason). The OpenAI provider
- * validates the model's answer into this shape and the local analyzer builds it directly; tests parse both
- * with `ZAnalysisResult`, so neither can drift from what the table stores.
+ * bookkeeping the handler adds: session, tutor, version, provider, fallback reason). The analysis task
+ * (analysis.task.ts) maps the model's validated answer into this shape and the local analyzer builds it
+ * directly; tests parse both with `ZAnalysisResult`, so neither can drift from what the table stores.
  */
 import { z } from 'zod';
 
@@ -66,6 +66,16 @@ export const ZAnalysisResult = z.object({
   latencyMs: z.int().min(0).nullable(),
 });
 export type AnalysisResult = z.infer<typeof ZAnalysisResult>;
+
+/** What a session analysis reads: the session's text and a little context. */
+export type AnalyzeSessionInput = {
+  /** Speaker-labelled transcript ("Tutor: …" / "Student: …" lines), when the platform sent one. */
+  transcript: string | null;
+  /** The platform's AI summary of the session; used when there is no transcript. */
+  summary: string | null;
+  subjects: string[];
+  isFirstSession: boolean;
+};
 
 /** The one mapping from an engagement score to its level, shared by both providers' post-processing. */
 export function engagementLevel(score: number): EngagementLevel {

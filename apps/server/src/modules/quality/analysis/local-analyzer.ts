@@ -1,6 +1,6 @@
 /**
- * The offline analyzer behind the `AiProvider` port: deterministic rules over a speaker-labelled transcript,
- * with wink-nlp (English lite model, shipped inside its npm package, loaded once on first use) for sentence
+ * The offline analyzer, the local answer of the session-analysis AI task (analysis.task.ts): deterministic
+ * rules over a speaker-labelled transcript, with wink-nlp (English lite model, shipped inside its npm package, loaded once on first use) for sentence
  * splitting, word counts and lexicon sentiment. Used when no LLM is configured and whenever the LLM fails.
  *
  * What it measures (all reported in `metrics`, with quotes in `evidence`):
@@ -18,7 +18,6 @@
  * With only a summary, keyword cues and sentiment give a coarser analysis (`source: 'summary'`, lower
  * confidence). Calibrated on the demo generator's guiding / telling / curt transcripts (local-analyzer.test.ts).
  */
-import type { AiProvider } from '../../../platform/ai/port';
 import { AiProviderError } from '../../../platform/ai/port';
 import {
   clipQuote,
@@ -29,6 +28,7 @@ import {
   type Evidence,
   type RedFlag,
   type RedFlagType,
+  type AnalyzeSessionInput,
 } from './analysis.schema';
 import { parseTranscript, type ParsedTranscript, type Speaker, type Turn } from './transcript';
 
@@ -950,14 +950,18 @@ function analyzeSummary(text: string, nlp: Nlp): Omit<AnalysisResult, 'latencyMs
 
 // ---------------------------------------------------------------------------------------------------------
 
-/** The local provider. Deterministic: the same input always gives the same result (apart from latencyMs). */
-export function createLocalAnalyzer(options: LocalAnalyzerOptions = {}): AiProvider {
+export type LocalAnalyzer = { analyzeSession(input: AnalyzeSessionInput): Promise<AnalysisResult> };
+
+/**
+ * The offline analyzer (the session-analysis task's local answer). Deterministic: the same input always gives
+ * the same result (apart from latencyMs).
+ */
+export function createLocalAnalyzer(options: LocalAnalyzerOptions = {}): LocalAnalyzer {
   const opts: Required<LocalAnalyzerOptions> = {
     minReasoningWords: options.minReasoningWords ?? 6,
     monologueWords: options.monologueWords ?? 250,
   };
   return {
-    name: 'local',
     async analyzeSession(input) {
       const started = performance.now();
       const transcript = input.transcript?.trim() || null;

@@ -4,15 +4,19 @@ import {
   goodAnalysis,
   startFakeOpenAi,
   type FakeOpenAi,
-} from '../../../test/helpers/fake-openai';
-import { ZAnalysisResult } from '../../modules/quality/analysis/analysis.schema';
+} from '../../../../test/helpers/fake-openai';
+import { createAiPort } from '../../../platform/ai/ai';
+import { createOpenAiProvider } from '../../../platform/ai/openai-provider';
+import { AiProviderError, type AiCallRecord } from '../../../platform/ai/port';
+import { ZAnalysisResult, type AnalyzeSessionInput } from './analysis.schema';
 import {
   ANALYSIS_JSON_SCHEMA,
   CHARS_PER_TOKEN,
-  createOpenAiProvider,
+  createSessionAnalysisTask,
+  createSessionAnalyzer,
   parseModelContent,
-} from './openai-provider';
-import { AiProviderError } from './port';
+  type SessionAnalysisTaskOptions,
+} from './analysis.task';
 
 const TRANSCRIPT = [
   'Tutor: Hi Ben! What felt hardest since last time?',
@@ -20,7 +24,12 @@ const TRANSCRIPT = [
   'Tutor: Interesting, walk me through how you got that. What has to be true about the denominators?',
   'Student: They have to be the same, so 1/4 becomes 2/8.',
 ].join('\n');
-const INPUT = { transcript: TRANSCRIPT, summary: null, subjects: ['elementary-math'], isFirstSession: false };
+const INPUT: AnalyzeSessionInput = {
+  transcript: TRANSCRIPT,
+  summary: null,
+  subjects: ['elementary-math'],
+  isFirstSession: false,
+};
 
 async function expectAiError(p: Promise<unknown>, code: string): Promise<AiProviderError> {
   const err = await p.then(
@@ -32,7 +41,7 @@ async function expectAiError(p: Promise<unknown>, code: string): Promise<AiProvi
   return err as AiProviderError;
 }
 
-describe('OpenAI-compatible provider (against a local Chat Completions server)', () => {
+describe('session-analysis task on the AI port (against a local Chat Completions server)', () => {
   let fake: FakeOpenAi;
   beforeAll(async () => {
     fake = await startFakeOpenAi();
@@ -44,16 +53,36 @@ describe('OpenAI-compatible provider (against a local Chat Completions server)',
     fake.requests.length = 0;
     fake.setMode('good');
     fake.setAnalysis(goodAnalysis());
+    calls.length = 0;
   });
-  const provider = (extra: Partial<Parameters<typeof createOpenAiProvider>[0]> = {}) =>
-    createOpenAiProvider({
-      apiKey: 'sk-test',
-      baseUrl: fake.url,
-      model: 'gpt-test',
-      timeoutMs: 2_000,
-      maxRetries: 0,
-      ...extra,
+  const calls: AiCallRecord[] = [];
+  /** The analyzer on a port with the OpenAI-compatible provider; task options as the old provider options. */
+  const provider = (extra: { timeoutMs?: number; maxRetries?: number } & SessionAnalysisTaskOptions = {}) => {
+    const { timeoutMs, maxRetries, ...task } = extra;
+    const ai = createAiPort({
+      provider: createOpenAiProvider({
+        apiKey: 'sk-test',
+        baseUrl: fake.url,
+        model: 'gpt-test',
+        attemptTimeoutMs: 2_000,
+      }),
+      recorder: { record: async (c) => void calls.push(c) },
     });
+    const analyzer = createSessionAnalyzer({
+      ai,
+      task: createSessionAnalysisTask({
+        timeoutMs: timeoutMs ?? 2_000,
+        retries: maxRetries ?? 0,
+        // No fallback here: these cases are about the provider's answers and failures.
+        local: null,
+        ...task,
+      }),
+    });
+    return {
+      analyzeSession: async (input: AnalyzeSessionInput, opts?: { signal?: AbortSignal }) =>
+        (await analyzer.analyzeSession(input, opts)).result,
+    };
+  };
 
   it('when the model answers good JSON, returns the parsed analysis with token usage and latency', async () => {
     const result = await provider().analyzeSession(INPUT);
@@ -81,6 +110,20 @@ describe('OpenAI-compatible provider (against a local Chat Completions server)',
       transcript_truncated: false,
       response_format: 'json_schema',
     });
+
+    expect(calls).toEqual([
+      expect.objectContaining({
+        task: 'quality.session_analysis',
+        kind: 'json',
+        provider: 'openai',
+        model: 'gpt-test',
+        userId: null,
+        promptTokens: FAKE_USAGE.prompt_tokens,
+        completionTokens: FAKE_USAGE.completion_tokens,
+        outcome: 'ok',
+        errorCode: null,
+      }),
+    ]);
 
     expect(fake.requests).toHaveLength(1);
     const req = fake.requests[0]!;
@@ -207,9 +250,58 @@ describe('OpenAI-compatible provider (against a local Chat Completions server)',
     expect(fake.requests[2]!.body.response_format?.type).toBe('json_object');
   });
 
+  it('when the model answers bad JSON, the local analyzer answers, with the reason kept and the paid tokens recorded', async () => {
+    fake.setMode('bad_json');
+    const ai = createAiPort({
+      provider: createOpenAiProvider({ apiKey: 'sk-test', baseUrl: fake.url, model: 'gpt-test' }),
+      recorder: { record: async (c) => void calls.push(c) },
+    });
+    const out = await createSessionAnalyzer({
+      ai,
+      task: createSessionAnalysisTask({ retries: 0 }),
+    }).analyzeSession(INPUT);
+    expect(out.provider).toBe('local');
+    expect(out.fallbackReason).toMatch(/^bad_json: The model's answer is not valid JSON/);
+    expect(out.result).toMatchObject({
+      model: 'tutorpulse-local-v1',
+      promptTokens: null,
+      source: 'transcript',
+    });
+    expect(ZAnalysisResult.parse(out.result)).toEqual(out.result);
+    expect(calls).toEqual([
+      expect.objectContaining({
+        provider: 'openai',
+        model: 'gpt-test',
+        outcome: 'fallback',
+        errorCode: 'bad_json',
+        promptTokens: FAKE_USAGE.prompt_tokens,
+      }),
+    ]);
+  });
+
+  it('with no provider configured, the local analyzer answers directly and the call is recorded as local', async () => {
+    const ai = createAiPort({ provider: null, recorder: { record: async (c) => void calls.push(c) } });
+    const out = await createSessionAnalyzer({ ai }).analyzeSession(INPUT);
+    expect(out).toMatchObject({
+      provider: 'local',
+      fallbackReason: null,
+      result: { model: 'tutorpulse-local-v1' },
+    });
+    expect(fake.requests).toHaveLength(0);
+    expect(calls).toEqual([
+      expect.objectContaining({
+        provider: 'local',
+        model: 'tutorpulse-local-v1',
+        outcome: 'ok',
+        promptTokens: null,
+      }),
+    ]);
+  });
+
   it('refuses to call the model with nothing to analyse', async () => {
     await expectAiError(provider().analyzeSession({ ...INPUT, transcript: '  ', summary: null }), 'no_input');
     expect(fake.requests).toHaveLength(0);
+    expect(calls).toEqual([expect.objectContaining({ outcome: 'error', errorCode: 'no_input' })]);
   });
 });
 

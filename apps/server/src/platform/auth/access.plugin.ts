@@ -1,15 +1,18 @@
 /**
  * Access control for every route: each route declares `config.access` (public, or the roles allowed) and a
  * route under /api or /metrics without one fails at start-up (deny by default). On each request: authenticate
- * (Bearer JWT, API key, or the session cookie), answer 401/403, and require the CSRF token on
- * cookie-authenticated writes. Denials are logged and audited with who, what and when.
+ * through the `authenticate` port (the identity module implements it: Bearer JWTs, API keys, session cookies),
+ * answer 401/403, and require the CSRF token on cookie-authenticated writes. Denials are logged and handed to
+ * the `onDenied` hook (the identity module's audit log) with who, what and when.
+ *
+ * The platform knows the HTTP side (headers, cookie, CSRF header, route table); what a token or a key means is
+ * the identity module's business, so nothing here imports a module.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError } from '../../platform/errors';
-import type { AuditService } from './audit.service';
-import type { AuthService } from './auth.service';
-import { access, actorOf, type Access, type Principal, type RequestContext } from './principal';
+import type { TRole } from '@tutorpulse/contracts/identity';
+import { AppError } from '../errors';
+import { access, actorOf, type Access, type Actor, type Principal, type RequestContext } from './principal';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,6 +33,30 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes added by plugins (docs) that are public by nature. */
 const PUBLIC_PREFIXES = ['/api/docs', '/api/openapi.json'];
 
+/** What a request presents, as the access plugin found it; the authenticator decides what it is worth. */
+export type Credentials =
+  { kind: 'bearer'; value: string } | { kind: 'api_key'; value: string } | { kind: 'cookie'; value: string };
+
+/** A refused request, for the audit log. */
+export type AccessDenial = {
+  actor: Actor;
+  role: TRole | null;
+  /** `METHOD /route/:pattern` */
+  route: string;
+  reason: 'role' | 'csrf';
+  ctx: RequestContext;
+};
+
+/** The ports the plugin needs; the identity module implements them. */
+export type AccessPorts = {
+  /** The principal behind the credentials, or null (unknown, expired, revoked, disabled). */
+  authenticate(credentials: Credentials): Promise<Principal | null>;
+  /** Whether the CSRF token presented matches the login session's. */
+  checkCsrf(sessionId: string, presented: string | undefined): boolean;
+  /** Records a denial (must not throw for the request to get its 403). */
+  onDenied(denial: AccessDenial): Promise<void>;
+};
+
 export function requestContext(req: FastifyRequest): RequestContext {
   return { ip: req.ip ?? null, requestId: req.id, userAgent: req.headers['user-agent'] ?? null };
 }
@@ -39,23 +66,26 @@ export function principalOf(req: FastifyRequest): Principal {
   return req.principal;
 }
 
-async function authenticate(req: FastifyRequest, auth: AuthService): Promise<Principal | null> {
+/**
+ * The credentials a request carries, in order of precedence: the Authorization header (a malformed one counts
+ * as none: no falling through to the cookie), then `x-api-key`, then the session cookie.
+ */
+export function credentialsOf(req: FastifyRequest): Credentials | null {
   const header = req.headers.authorization;
   if (header) {
     const [scheme, value] = header.split(' ', 2);
     if (scheme?.toLowerCase() !== 'bearer' || !value) return null;
-    return value.startsWith('tp_') ? auth.authenticateApiKey(value) : auth.authenticateToken(value, 'bearer');
+    return { kind: 'bearer', value };
   }
   const apiKey = req.headers['x-api-key'];
-  if (typeof apiKey === 'string') return auth.authenticateApiKey(apiKey);
+  if (typeof apiKey === 'string') return { kind: 'api_key', value: apiKey };
   const cookie = req.cookies?.[SESSION_COOKIE];
-  if (cookie) return auth.authenticateToken(cookie, 'cookie');
+  if (cookie) return { kind: 'cookie', value: cookie };
   return null;
 }
 
 export const accessControl = fp(
-  async (app: FastifyInstance, opts: { auth: AuthService; audit: AuditService }) => {
-    const { auth, audit } = opts;
+  async (app: FastifyInstance, ports: AccessPorts) => {
     app.decorateRequest('principal', null);
     const table: Array<{ method: string; url: string; access: Access }> = [];
     app.decorate('accessTable', table);
@@ -77,23 +107,18 @@ export const accessControl = fp(
       }
     });
 
-    const deny = async (req: FastifyRequest, code: 'FORBIDDEN' | 'CSRF_FAILED', reason: string) => {
+    const deny = async (req: FastifyRequest, code: 'FORBIDDEN' | 'CSRF_FAILED', reason: 'role' | 'csrf') => {
       const p = req.principal;
+      const route = `${req.method} ${req.routeOptions.url}`;
       req.log.warn(
-        {
-          who: p ? `${p.kind}:${p.id}` : 'anonymous',
-          role: p?.role,
-          what: `${req.method} ${req.routeOptions.url}`,
-          reason,
-        },
+        { who: p ? `${p.kind}:${p.id}` : 'anonymous', role: p?.role, what: route, reason },
         'authorization denied',
       );
-      await audit.record({
+      await ports.onDenied({
         actor: actorOf(p),
-        action: 'authz.denied',
-        outcome: 'denied',
-        target: { type: 'route', id: `${req.method} ${req.routeOptions.url}` },
-        details: { reason, role: p?.role ?? null },
+        role: p?.role ?? null,
+        route,
+        reason,
         ctx: requestContext(req),
       });
       throw new AppError(
@@ -105,14 +130,15 @@ export const accessControl = fp(
     app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
       const acc = req.routeOptions.config?.access;
       if (!acc) return;
-      req.principal = await authenticate(req, auth);
+      const credentials = credentialsOf(req);
+      req.principal = credentials ? await ports.authenticate(credentials) : null;
       if ('public' in acc) return;
       if (!req.principal) throw new AppError('UNAUTHENTICATED', 'Authentication required');
       if (!acc.roles.includes(req.principal.role)) await deny(req, 'FORBIDDEN', 'role');
       if (req.principal.via === 'cookie' && !SAFE_METHODS.has(req.method)) {
         const presented = req.headers[CSRF_HEADER];
         if (
-          !auth.checkCsrf(req.principal.sessionId!, typeof presented === 'string' ? presented : undefined)
+          !ports.checkCsrf(req.principal.sessionId!, typeof presented === 'string' ? presented : undefined)
         ) {
           await deny(req, 'CSRF_FAILED', 'csrf');
         }

@@ -1,0 +1,28 @@
+/**
+ * The quality module's public API: its services, routes, job handlers and the session-analysis AI task.
+ * Other modules and the composition root import from here only (the lint rule `boundaries/entry-point`
+ * enforces it).
+ */
+export {
+  createSessionAnalysisTask,
+  createSessionAnalyzer,
+  SESSION_ANALYSIS_TASK,
+} from './analysis/analysis.task';
+export { loadNlp } from './analysis/local-analyzer';
+export { analyticsRoutes } from './analytics.routes';
+export { createAnalyticsService } from './analytics.service';
+export { backfillQuality } from './backfill';
+export { flagsRoutes } from './flags.routes';
+export { createFlagService } from './flags.service';
+export { interventionsRoutes } from './interventions.routes';
+export { createInterventionService } from './interventions.service';
+export { reportsRoutes } from './reports.routes';
+export { createReportService } from './reports.service';
+export { createScoreService } from './scores.service';
+export { sessionDetailRoutes } from './session-detail.routes';
+export { createSessionDetailService } from './session-detail.service';
+export { createTier1Handler } from './tier1';
+export { createTier2Handler, ROLLING_MEAN_POLICY } from './tier2';
+export { createTier3Jobs, createTier3Service } from './tier3';
+export { tutorsRoutes } from './tutors.routes';
+export { createTutorService } from './tutors.service';
