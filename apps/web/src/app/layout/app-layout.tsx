@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
+import logoUrl from '@/assets/favicon.svg';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { paths } from '@/config/paths';
@@ -67,7 +68,7 @@ export function AppLayout() {
             to={paths.home.getHref()}
             className="flex items-center gap-2 rounded font-semibold text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
           >
-            <img src="/favicon.svg" alt="" className="size-6" width="24" height="24" />
+            <img src={logoUrl} alt="" className="size-6" width="24" height="24" />
             <span>Tutorpulse</span>
           </Link>
           <div className="ml-auto flex min-w-0 items-center gap-3 sm:gap-4">
