@@ -2,28 +2,23 @@
  * `npm run bench`: prints figures for the embedded stack, and for Postgres + Redis when DATABASE_URL /
  * REDIS_URL are set (a fresh database is created on that server and dropped afterwards). Never asserts.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureWebBuild, WEB_DIR } from '../scripts/web-build.mjs';
 import { withFreshDatabase } from './src/fresh-db';
 import { benchPlatform, type Target } from './src/platform.bench';
 import { benchQuality } from './src/quality.bench';
+import { benchWeb } from './src/web.bench';
 import { wantPhase, wantTarget } from './src/util';
 
-/** The web app's built bundles (gzipped), built first when missing: what a coach downloads. */
+/** The first load's JS as the server sends it (the build's .br files), built first when stale: `npm run size`. */
 function printBundleSizes() {
-  const web = path.resolve(import.meta.dirname, '../apps/web');
-  console.log('\nWeb bundle (gzipped)');
-  if (!existsSync(path.join(web, 'dist/index.html'))) {
-    execFileSync('npx', ['vite', 'build'], {
-      cwd: web,
-      stdio: 'ignore',
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
-  }
+  console.log('\nWeb bundle: initial JS of any page, as the server sends it (precompressed files on disk)');
+  const rebuilt = ensureWebBuild({ quiet: true });
+  if (rebuilt) console.log(`  (built apps/web first: ${rebuilt})`);
   // The size check exits non-zero over budget: print what it says either way (the bench never fails on a figure).
-  const r = spawnSync(process.execPath, [path.join(web, 'scripts/check-bundle-size.mjs'), '150'], {
+  const r = spawnSync(process.execPath, [path.join(WEB_DIR, 'scripts/check-bundle-size.mjs'), '150'], {
     encoding: 'utf8',
   });
   console.log(`${r.stdout}${r.stderr}`.trimEnd().replace(/^/gm, '  '));
@@ -34,6 +29,7 @@ async function main() {
     `Tutorpulse benchmarks — node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
   );
   if (wantPhase('bundle')) printBundleSizes();
+  if (wantPhase('web')) await benchWeb();
   if (wantTarget('embedded')) {
     const embedded: Target = { label: 'embedded (PGlite + in-process queue)' };
     if (wantPhase('platform')) await benchPlatform(embedded);

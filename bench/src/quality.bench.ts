@@ -397,7 +397,7 @@ async function phaseAcceptanceHttp(
   }
 }
 
-type ServerProcess = { baseUrl: string; stop(): Promise<void> };
+export type ServerProcess = { baseUrl: string; stop(): Promise<void> };
 
 const SERVER_ENTRY = path.resolve(import.meta.dirname, '../../apps/server/src/main.ts');
 
@@ -409,8 +409,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `node --import tsx apps/server/src/main.ts` on a free port; resolves once /api/health answers 200. */
-async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+/**
+ * `node --import tsx apps/server/src/main.ts` on a free port; resolves once /api/health answers 200 (a first
+ * embedded start seeds demo data before it listens: give it `timeoutMs`).
+ */
+export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, tsxArgs(SERVER_ENTRY), {
     env: { ...env, PORT: String(port) },
@@ -424,7 +427,7 @@ async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   };
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     const ok = await fetch(`${baseUrl}/api/health`)

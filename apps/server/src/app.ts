@@ -1,15 +1,11 @@
 /**
  * buildApp(runtime): the one composition root of the HTTP API. No listen() here, so tests use `app.inject`.
- * Security headers, rate limits, one error shape, OpenAPI from the same zod schemas that validate, and the
- * built web app served from the same origin.
+ * Security headers, rate limits, one error shape, response compression, OpenAPI from the same zod schemas
+ * that validate, and the built web app served from the same origin (platform/http/web-app.ts).
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import helmet from 'helmet';
@@ -43,7 +39,9 @@ import { aiUsageRoutes } from './platform/ai/usage.routes';
 import { accessControl } from './platform/auth/access.plugin';
 import { AppError } from './platform/errors';
 import { eventsRoutes } from './platform/events/events.routes';
+import { responseCompression } from './platform/http/compression';
 import { healthRoutes } from './platform/http/health.routes';
+import { findWebDist, webApp } from './platform/http/web-app';
 import type { Runtime } from './runtime';
 import { createServices, type Services } from './services';
 
@@ -54,8 +52,6 @@ declare module 'fastify' {
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const DEFAULT_WEB_DIST = path.resolve(here, '../../web/dist');
 
 export type BuildAppOptions = {
   /** Built web app to serve at `/` (defaults to apps/web/dist when it exists). `false` serves none. */
@@ -219,6 +215,8 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
       reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     return payload;
   });
+  // Before any route: brotli/gzip for JSON and other built-at-request-time bodies (never the SSE stream).
+  await app.register(responseCompression);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: true,
@@ -295,34 +293,8 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
     }),
   );
 
-  const webDist =
-    opts.webDist ?? (existsSync(path.join(DEFAULT_WEB_DIST, 'index.html')) ? DEFAULT_WEB_DIST : false);
-  if (webDist) {
-    // Files are looked up at request time (a rebuild adds bundles); a missing one falls to the handler below.
-    await app.register(fastifyStatic, {
-      root: webDist,
-      wildcard: true,
-      index: ['index.html'],
-      cacheControl: false,
-      setHeaders: (reply, filePath) => {
-        // Hashed bundles never change; everything else (index.html, icons) is revalidated.
-        const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
-        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
-    });
-  }
-  app.setNotFoundHandler((req, reply) => {
-    const isApi = req.url.startsWith('/api/') || req.url === '/api' || req.url.startsWith('/metrics');
-    const isAsset = req.url.startsWith('/assets/');
-    if (!isApi && !isAsset && webDist && (req.method === 'GET' || req.method === 'HEAD')) {
-      // SPA fallback: client-side routes load index.html; it must never be cached stale.
-      reply.header('cache-control', 'no-cache');
-      return reply.sendFile('index.html', webDist);
-    }
-    return reply
-      .code(404)
-      .send({ error: `No route ${req.method} ${req.url.split('?')[0]}`, code: 'NOT_FOUND' });
-  });
+  // Last: the web app's files, and the answer to every URL no route matched.
+  await app.register(webApp, { root: opts.webDist ?? findWebDist() });
 
   return app;
 }

@@ -2,12 +2,13 @@
  * Starts the REAL server for browser tests: `npx tsx apps/server/src/main.ts` in embedded mode (PGlite in a
  * fresh temporary DATA_DIR, no DATABASE_URL / REDIS_URL), on a free port, and waits for /api/health.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { ensureWebBuild as ensureWebBuildIfStale } from '../../../scripts/web-build.mjs';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 export const WEB_ROOT = path.resolve(import.meta.dirname, '..');
@@ -25,17 +26,15 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
-/** The server serves apps/web/dist only if it exists when it starts, so build first when it is missing. */
+/**
+ * The server serves apps/web/dist only if it exists when it starts: build it first when it is missing, older
+ * than its sources, or without its precompressed files (E2E_REBUILD=1 forces a build). The build is the
+ * production one (vitest sets NODE_ENV=test, which would give React's development bundle): the browser tests
+ * drive what users get, and leave behind a dist/ that `npm start` can serve.
+ */
 export function ensureWebBuild(): void {
-  if (existsSync(path.join(WEB_ROOT, 'dist', 'index.html')) && process.env.E2E_REBUILD !== '1') return;
-  console.log('[e2e] building the web app (apps/web/dist is missing)…');
-  // Vitest sets NODE_ENV=test, and Vite builds React's development bundle for anything but production: the
-  // browser tests must drive what users get (and leave behind a dist/ that `npm start` can serve).
-  execFileSync('npx', ['vite', 'build'], {
-    cwd: WEB_ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  const reason = ensureWebBuildIfStale({ force: process.env.E2E_REBUILD === '1' });
+  if (reason) console.log(`[e2e] built the web app (${reason})`);
 }
 
 export type RunningServer = {

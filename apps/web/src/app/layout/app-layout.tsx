@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
+import logoUrl from '@/assets/favicon.svg';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { paths } from '@/config/paths';
@@ -67,7 +68,7 @@ export function AppLayout() {
             to={paths.home.getHref()}
             className="flex items-center gap-2 rounded font-semibold text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
           >
-            <img src="/favicon.svg" alt="" className="size-6" width="24" height="24" />
+            <img src={logoUrl} alt="" className="size-6" width="24" height="24" />
             <span>Tutorpulse</span>
           </Link>
           <div className="ml-auto flex min-w-0 items-center gap-3 sm:gap-4">
@@ -92,15 +93,21 @@ export function AppLayout() {
           </div>
         </div>
       </header>
-      <div className="lg:flex">
-        <MainNav
-          id="main-nav"
-          role={user.role}
-          className={cn(
-            'border-b border-slate-200 bg-white px-3 py-3 lg:sticky lg:top-14 lg:block lg:h-[calc(100vh-3.5rem)] lg:w-60 lg:shrink-0 lg:overflow-y-auto lg:border-r lg:border-b-0 lg:py-6',
-            !isMenuOpen && 'hidden',
-          )}
-        />
+      {/* At least the viewport below the header (3.5rem and its 1px border) tall, so the sidebar reaches the
+          bottom on short pages too, without a 1px scroll. */}
+      <div className="lg:flex lg:min-h-[calc(100vh-3.5rem-1px)]">
+        {/* The sidebar's column stretches with the page (its background and border span the full height);
+            the navigation inside it stays in view while the page scrolls. */}
+        <div className="lg:w-60 lg:shrink-0 lg:border-r lg:border-slate-200 lg:bg-white">
+          <MainNav
+            id="main-nav"
+            role={user.role}
+            className={cn(
+              'border-b border-slate-200 bg-white px-3 py-3 lg:sticky lg:top-14 lg:block lg:max-h-[calc(100vh-3.5rem)] lg:overflow-y-auto lg:border-b-0 lg:py-6',
+              !isMenuOpen && 'hidden',
+            )}
+          />
+        </div>
         <main
           id="main"
           ref={mainRef}

@@ -1,5 +1,6 @@
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { Alert } from '@/components/ui/alert';
+import logoUrl from '@/assets/favicon.svg';
 import { getSafeNext } from '@/config/paths';
 import { useMe } from '@/lib/auth';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -21,7 +22,7 @@ export function LoginPage() {
     <main id="main" className="flex min-h-screen flex-col items-center justify-center bg-slate-50 px-4 py-12">
       <div className="w-full max-w-sm">
         <div className="mb-6 flex flex-col items-center text-center">
-          <img src="/favicon.svg" alt="" width="40" height="40" className="size-10" />
+          <img src={logoUrl} alt="" width="40" height="40" className="size-10" />
           <h1 className="mt-4 text-2xl font-semibold tracking-tight text-slate-900">Sign in to Tutorpulse</h1>
           <p className="mt-1 text-sm text-slate-600">
             Tutoring quality, operations and learning in one place.

@@ -1,11 +1,17 @@
 import type { TAnalyticsOverview } from '@tutorpulse/contracts/quality-analytics';
 import { screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mockFetch } from '@/testing/mock-fetch';
 import { renderRoutes } from '@/testing/render';
 import { OverviewPage } from './overview-page';
 
 const FLAG_ID = '0b6f8a4e-2f5d-4c1e-9a7b-3c2d1e0f9a8b';
+
+// The page loads its response schema lazily (development check only, kept out of the production bundle):
+// load the module once here, so the first test's wait for the numbers does not include compiling zod.
+beforeAll(async () => {
+  await import('@tutorpulse/contracts/quality-analytics');
+});
 
 function makeOverview(overrides: Partial<TAnalyticsOverview> = {}): TAnalyticsOverview {
   return {
