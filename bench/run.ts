@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { withFreshDatabase } from './src/fresh-db';
+import { benchForecast } from './src/forecast.bench';
 import { benchPlatform, type Target } from './src/platform.bench';
 import { benchQuality } from './src/quality.bench';
 import { wantPhase, wantTarget } from './src/util';
@@ -34,6 +35,8 @@ async function main() {
     `Tutorpulse benchmarks — node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
   );
   if (wantPhase('bundle')) printBundleSizes();
+  // No database: the same figure for both targets.
+  if (wantPhase('forecast')) benchForecast();
   if (wantTarget('embedded')) {
     const embedded: Target = { label: 'embedded (PGlite + in-process queue)' };
     if (wantPhase('platform')) await benchPlatform(embedded);

@@ -5,7 +5,12 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CsvInputError, formatForecastCsv, parseSeriesCsv, type ForecastRow } from '../modules/operations/forecasting/csv';
+import {
+  CsvInputError,
+  formatForecastCsv,
+  parseSeriesCsv,
+  type ForecastRow,
+} from '../modules/operations/forecasting/csv';
 import { ForecastInputError } from '../modules/operations/forecasting/engine';
 import { forecastTimedSeries } from '../modules/operations/forecasting/time-series';
 
@@ -33,7 +38,9 @@ export function runForecastCommand(opts: ForecastCommandOptions, io: Io): void {
   try {
     text = readFileSync(opts.input === '-' ? 0 : opts.input);
   } catch (err) {
-    throw new CliInputError(`cannot read ${opts.input}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new CliInputError(
+      `cannot read ${opts.input}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   let series;
   try {
@@ -69,11 +76,19 @@ export function runForecastCommand(opts: ForecastCommandOptions, io: Io): void {
     }
     if (s.dateOnly && result.stepMs % 86_400_000 === 0) dateOnly.add(s.id);
     for (let h = 0; h < opts.horizon; h++) {
-      rows.push({ id: s.id, timestamp: result.timestamps[h]!, mean: result.mean[h]!, lo: result.lo[h]!, hi: result.hi[h]! });
+      rows.push({
+        id: s.id,
+        timestamp: result.timestamps[h]!,
+        mean: result.mean[h]!,
+        lo: result.lo[h]!,
+        hi: result.hi[h]!,
+      });
     }
     if (!opts.quiet) {
       const chosen = result.candidates.find((c) => c.id === result.method);
-      const detail = chosen ? `validation MAE ${chosen.mae.toPrecision(4)}, interval ×${result.intervalScale.toFixed(2)}` : 'not validated';
+      const detail = chosen
+        ? `validation MAE ${chosen.mae.toPrecision(4)}, interval ×${result.intervalScale.toFixed(2)}`
+        : 'not validated';
       const notes = result.notes.length ? `; ${result.notes.join('; ')}` : '';
       io.err(`${s.id}: ${result.method} (${detail})${notes}`);
     }
@@ -86,13 +101,17 @@ export function runForecastCommand(opts: ForecastCommandOptions, io: Io): void {
       writeFileSync(tmp, csv);
       renameSync(tmp, opts.output);
     } catch (err) {
-      throw new CliInputError(`cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new CliInputError(
+        `cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
     }
   } else {
     io.out(csv.trimEnd());
   }
   if (!opts.quiet) {
     const seconds = (performance.now() - started) / 1000;
-    io.err(`forecast ${series.length} series × ${opts.horizon} steps in ${seconds.toFixed(2)} s${opts.output && opts.output !== '-' ? ` → ${opts.output}` : ''}`);
+    io.err(
+      `forecast ${series.length} series × ${opts.horizon} steps in ${seconds.toFixed(2)} s${opts.output && opts.output !== '-' ? ` → ${opts.output}` : ''}`,
+    );
   }
 }

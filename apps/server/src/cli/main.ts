@@ -105,12 +105,29 @@ export function createProgram(io: CliIo = consoleIo): Command {
     .requiredOption('--input <file>', 'CSV with a header naming id, timestamp, value ("-": standard input)')
     .option('--output <file>', 'where to write the forecast CSV (default: standard output)')
     .option('--horizon <n>', 'steps to forecast (1-10000)', parseHorizon, 48)
-    .option('--seasons <list>', 'seasonal periods in steps, comma-separated ("none" for none)', parseSeasons, [24, 168])
+    .option(
+      '--seasons <list>',
+      'seasonal periods in steps, comma-separated ("none" for none)',
+      parseSeasons,
+      [24, 168],
+    )
     .option('--level <percent>', 'interval level in percent (50-99.9)', parseLevel, 95)
-    .option('--holidays <dates>', 'holiday dates YYYY-MM-DD, comma-separated: their effect is learned from past ones', parseDates)
+    .option(
+      '--holidays <dates>',
+      'holiday dates YYYY-MM-DD, comma-separated: their effect is learned from past ones',
+      parseDates,
+    )
     .option('--time-zone <zone>', 'IANA time zone of the holiday dates (default UTC)')
-    .option('--holiday-effect <factor>', 'multiplier for holidays when the history has none to learn from', parseFactor)
-    .option('--methods <ids>', 'only these candidate methods, comma-separated (e.g. mstl,mstl-log,snaive-168)', parseList)
+    .option(
+      '--holiday-effect <factor>',
+      'multiplier for holidays when the history has none to learn from',
+      parseFactor,
+    )
+    .option(
+      '--methods <ids>',
+      'only these candidate methods, comma-separated (e.g. mstl,mstl-log,snaive-168)',
+      parseList,
+    )
     .option('--quiet', 'print nothing but the forecast', false)
     .action((opts: ForecastCommandOptions) => runForecastCommand(opts, io));
 
@@ -215,7 +232,10 @@ function parseLevel(value: string): number {
 }
 
 function parseDates(value: string): string[] {
-  const dates = value.split(',').map((d) => d.trim()).filter(Boolean);
+  const dates = value
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   const bad = dates.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
   if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not a date like 2025-12-25`);
   return dates;
@@ -223,12 +243,16 @@ function parseDates(value: string): string[] {
 
 function parseFactor(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !(n >= 0 && n <= 10)) throw new InvalidArgumentError('must be a number from 0 to 10, e.g. 0.4');
+  if (value.trim() === '' || !(n >= 0 && n <= 10))
+    throw new InvalidArgumentError('must be a number from 0 to 10, e.g. 0.4');
   return n;
 }
 
 function parseList(value: string): string[] {
-  const items = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new InvalidArgumentError('must name at least one method');
   return items;
 }

@@ -15,10 +15,7 @@ function readWide(file: string): Map<string, number[]> {
   for (const row of rows.slice(1)) {
     const [id, ...cells] = row;
     if (!id) continue;
-    out.set(
-      id,
-      cells.filter((c) => c.trim() !== '' && c !== 'NA').map(Number),
-    );
+    out.set(id, cells.filter((c) => c.trim() !== '' && c !== 'NA').map(Number));
   }
   return out;
 }

@@ -57,7 +57,8 @@ export function generateSyntheticDemand(options: SyntheticDemandOptions): Synthe
   const start = end - hours * HOUR;
   const holidayFactor = options.holidayFactor ?? 0.3;
   const holidayDays = new Set(
-    options.holidayDays ?? Array.from({ length: Math.floor(options.days / 40) }, (_, i) => 20 + i * 40 + (i % 3)),
+    options.holidayDays ??
+      Array.from({ length: Math.floor(options.days / 40) }, (_, i) => 20 + i * 40 + (i % 3)),
   );
   const holidays = [...holidayDays].sort((a, b) => a - b).map((d) => localDate(start + d * DAY + 12 * HOUR));
   const dayNoise = Array.from({ length: options.days + 1 }, () => 1 + rng.normal(0, 0.04));

@@ -66,6 +66,11 @@ export function coverage(actual: ArrayLike<number>, lo: ArrayLike<number>, hi: A
 }
 
 /** OWA: the mean of the method's sMAPE and MASE relative to Naive2's, each already averaged over all series. */
-export function owa(smapeMethod: number, maseMethod: number, smapeNaive2: number, maseNaive2: number): number {
+export function owa(
+  smapeMethod: number,
+  maseMethod: number,
+  smapeNaive2: number,
+  maseNaive2: number,
+): number {
   return (smapeMethod / smapeNaive2 + maseMethod / maseNaive2) / 2;
 }

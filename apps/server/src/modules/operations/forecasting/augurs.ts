@@ -52,7 +52,12 @@ function predictChecked(model: Model, y: ArrayLike<number>, horizon: number, lev
  * ahead with the model's interval at `level` (0–1). Throws when augurs fails or returns anything non-finite,
  * so a caller can fall back to another method instead of shipping NaN.
  */
-export function forecastMstlEts(y: ArrayLike<number>, periods: number[], horizon: number, level: number): Band {
+export function forecastMstlEts(
+  y: ArrayLike<number>,
+  periods: number[],
+  horizon: number,
+  level: number,
+): Band {
   ensureWasm('mstl', mstl.initSync);
   return predictChecked(mstl.MSTL.ets(periods), y, horizon, level);
 }

@@ -40,7 +40,9 @@ describe('parseSeriesCsv', () => {
   });
 
   it('explains a wrong header, an empty file and a broken quote', () => {
-    expect(problems('series,time,y\n1,2,3\n')[0]).toMatch(/line 1: the header must name the columns id, timestamp and value \(missing: id, timestamp, value\)/);
+    expect(problems('series,time,y\n1,2,3\n')[0]).toMatch(
+      /line 1: the header must name the columns id, timestamp and value \(missing: id, timestamp, value\)/,
+    );
     expect(problems('')[0]).toMatch(/empty/);
     expect(problems('id,timestamp,value\n')[0]).toMatch(/no data rows/);
     expect(problems('id,timestamp,value\n"a,2025-01-01,1\n')[0]).toMatch(/^line 2: .*Quote Not Closed/);
@@ -73,6 +75,8 @@ describe('timestamps and output', () => {
         ],
         new Set(['d']),
       ),
-    ).toBe('id,timestamp,mean,lo,hi\n"x, ""y""",2025-06-01T00:00:00.000Z,0.3333333333,0,2.5\nd,2025-06-01,4,3,5\n');
+    ).toBe(
+      'id,timestamp,mean,lo,hi\n"x, ""y""",2025-06-01T00:00:00.000Z,0.3333333333,0,2.5\nd,2025-06-01,4,3,5\n',
+    );
   });
 });

@@ -24,14 +24,20 @@ export type ParsedSeries = {
 const MAX_PROBLEMS = 20;
 const MISSING = new Set(['', 'na', 'nan', 'null']);
 /** ISO 8601 date or date-time; a time without offset is read as UTC. */
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 export function parseTimestamp(text: string): { ms: number; dateOnly: boolean } | null {
   const m = TIMESTAMP.exec(text);
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac, zone] = m;
   const dateOnly = h === undefined;
-  const offset = zone === undefined || zone === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+  const offset =
+    zone === undefined || zone === 'Z'
+      ? 'Z'
+      : zone.length === 5
+        ? `${zone.slice(0, 3)}:${zone.slice(3)}`
+        : zone;
   const iso = `${y}-${mo}-${d}T${h ?? '00'}:${mi ?? '00'}:${s ?? '00'}${frac ?? ''}${offset}`;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return null;
@@ -52,12 +58,20 @@ export function parseSeriesCsv(text: string | Buffer): ParsedSeries[] {
       relax_column_count: true,
     }) as unknown as { info: { lines: number }; record: string[] }[];
   } catch (err) {
-    if (err instanceof CsvError) throw new CsvInputError([`line ${(err as CsvError & { lines?: number }).lines ?? '?'}: ${err.message}`]);
+    if (err instanceof CsvError)
+      throw new CsvInputError([
+        `line ${(err as CsvError & { lines?: number }).lines ?? '?'}: ${err.message}`,
+      ]);
     throw err;
   }
-  if (rows.length === 0) throw new CsvInputError(['the file is empty: expected a header line id,timestamp,value']);
+  if (rows.length === 0)
+    throw new CsvInputError(['the file is empty: expected a header line id,timestamp,value']);
   const header = rows[0]!.record.map((h) => h.toLowerCase());
-  const col = { id: header.indexOf('id'), timestamp: header.indexOf('timestamp'), value: header.indexOf('value') };
+  const col = {
+    id: header.indexOf('id'),
+    timestamp: header.indexOf('timestamp'),
+    value: header.indexOf('value'),
+  };
   const missingCols = Object.entries(col)
     .filter(([, i]) => i < 0)
     .map(([name]) => name);
@@ -84,11 +98,13 @@ export function parseSeriesCsv(text: string | Buffer): ParsedSeries[] {
     const rawValue = record[col.value]!;
     if (id === '') report(line, 'id is empty');
     const time = parseTimestamp(rawTime);
-    if (!time) report(line, `timestamp "${rawTime}" is not an ISO 8601 date or time (e.g. 2025-03-01T14:00:00Z)`);
+    if (!time)
+      report(line, `timestamp "${rawTime}" is not an ISO 8601 date or time (e.g. 2025-03-01T14:00:00Z)`);
     let value = Number.NaN;
     if (!MISSING.has(rawValue.toLowerCase())) {
       value = Number(rawValue);
-      if (!Number.isFinite(value)) report(line, `value "${rawValue}" is not a number (leave it empty or write NA if missing)`);
+      if (!Number.isFinite(value))
+        report(line, `value "${rawValue}" is not a number (leave it empty or write NA if missing)`);
     }
     if (id === '' || !time || (!Number.isFinite(value) && !MISSING.has(rawValue.toLowerCase()))) continue;
     let s = series.get(id);
@@ -113,7 +129,10 @@ export function parseSeriesCsv(text: string | Buffer): ParsedSeries[] {
 export type ForecastRow = { id: string; timestamp: number; mean: number; lo: number; hi: number };
 
 /** `id,timestamp,mean,lo,hi` with a header; numbers to 10 significant digits. */
-export function formatForecastCsv(rows: readonly ForecastRow[], dateOnlyIds: ReadonlySet<string> = new Set()): string {
+export function formatForecastCsv(
+  rows: readonly ForecastRow[],
+  dateOnlyIds: ReadonlySet<string> = new Set(),
+): string {
   const num = (v: number) => String(Number(v.toPrecision(10)));
   return stringify([
     ['id', 'timestamp', 'mean', 'lo', 'hi'],

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../cli/seed/random';
-import { forecastSeries, ForecastInputError } from './engine';
+import { forecastSeries, ForecastInputError, selectionScale } from './engine';
 
 const TAU = 2 * Math.PI;
 /** A daily and a weekly wave around 50 (hourly steps). */
-const truth = (t: number) => 50 + 10 * Math.sin((TAU * t) / 24) + 6 * Math.cos((TAU * t) / 168) + (t % 168 < 24 ? 8 : 0);
+const truth = (t: number) =>
+  50 + 10 * Math.sin((TAU * t) / 24) + 6 * Math.cos((TAU * t) / 168) + (t % 168 < 24 ? 8 : 0);
 
 function noisy(n: number, sd: number, seed: number): number[] {
   const rng = createRng(`engine-test/${seed}`);
@@ -31,7 +32,7 @@ describe('forecastSeries', () => {
     expect(day(0) - day(1)).toBeGreaterThan(5);
   });
 
-  it('covers about 95 % of future values on Gaussian noise of known variance', () => {
+  it('covers about 95 % of future values on Gaussian noise of known variance', { timeout: 120_000 }, () => {
     let inside = 0;
     let total = 0;
     let widthSum = 0;
@@ -53,7 +54,9 @@ describe('forecastSeries', () => {
 
   it('never forecasts a negative count, on sparse counts with many zeros', () => {
     const rng = createRng('engine-test/sparse');
-    const y = Array.from({ length: 24 * 7 * 6 }, (_, t) => rng.poisson(t % 24 >= 17 && t % 24 <= 20 ? 1.5 : 0.05));
+    const y = Array.from({ length: 24 * 7 * 6 }, (_, t) =>
+      rng.poisson(t % 24 >= 17 && t % 24 <= 20 ? 1.5 : 0.05),
+    );
     const r = forecastSeries(y, { horizon: 168 });
     expect(r.nonNegative).toBe(true);
     for (const v of [...r.mean, ...r.lo, ...r.hi]) expect(v).toBeGreaterThanOrEqual(0);
@@ -111,7 +114,9 @@ describe('forecastSeries', () => {
     expect(() => forecastSeries(y, { horizon: 5, level: 100 })).toThrow(/level/);
     expect(() => forecastSeries(y, { horizon: 5, seasons: [1] })).toThrow(/season 1/);
     expect(() => forecastSeries([NaN, NaN], { horizon: 5 })).toThrow(/no observed value/);
-    expect(() => forecastSeries(y, { horizon: 5, holidays: { history: [true], future: [] } })).toThrow(/holiday flags/);
+    expect(() => forecastSeries(y, { horizon: 5, holidays: { history: [true], future: [] } })).toThrow(
+      /holiday flags/,
+    );
     expect(() => forecastSeries(y, { horizon: 5, methods: ['nope'] })).toThrow(/none of the methods/);
   });
 
@@ -124,7 +129,21 @@ describe('forecastSeries', () => {
       expect(c.mae).toBeGreaterThan(0);
       expect(c.intervalScale).toBeGreaterThan(0);
     }
-    expect(r.validationPoints).toBe(72);
+    expect(r.validationPoints).toBe(96); // 4 windows of 24
+  });
+});
+
+describe('selectionScale', () => {
+  it('scores each window with the candidate the other windows would have chosen', () => {
+    const w = (abs: number, score: number) => ({ absErrors: [abs], smapes: [0], scores: [score] });
+    // B is best overall (MAE 3.5 vs 5.5), but each window is judged by the choice made without it:
+    // window 0 → chosen on window 1 → B (2 < 10) → B's score 2; window 1 → chosen on window 0 → A → 3.
+    const a = [w(1, 0.5), w(10, 3)];
+    const b = [w(5, 2), w(2, 1)];
+    expect(selectionScale([b, a], 2, 0.5)).toBe(3);
+    expect(selectionScale([b, a], 2, 0.3)).toBe(2);
+    // One window: the best candidate's own scores.
+    expect(selectionScale([[w(1, 0.7)]], 1, 0.5)).toBe(0.7);
   });
 });
 

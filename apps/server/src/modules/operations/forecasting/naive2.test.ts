@@ -13,7 +13,12 @@ describe('M4 benchmarks (hand-checked)', () => {
     // n = 6: |0.667| < 1.645/√6·√(1 + 2·25/36) = 1.038 → not seasonal
     expect(isSeasonal([1, 3, 1, 3, 1, 3], 2)).toBe(false);
     // n = 20: acf(1) = −0.95, acf(2) = 0.9 > 1.645/√20·√(1 + 2·0.9025) = 0.616 → seasonal
-    expect(isSeasonal(Array.from({ length: 20 }, (_, i) => (i % 2 ? 3 : 1)), 2)).toBe(true);
+    expect(
+      isSeasonal(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? 3 : 1)),
+        2,
+      ),
+    ).toBe(true);
     // fewer than three seasons: never seasonal
     expect(isSeasonal([1, 3, 1, 3, 1], 2)).toBe(false);
   });

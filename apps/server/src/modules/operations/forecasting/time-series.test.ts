@@ -67,13 +67,18 @@ describe('holidayFlags', () => {
 
   it('refuses a malformed date or an unknown time zone', () => {
     expect(() => holidayFlags([T0], { dates: ['25/12/2025'] })).toThrow(/not a date like 2025-12-25/);
-    expect(() => holidayFlags([T0], { dates: ['2025-12-25'], timeZone: 'Mars/Olympus' })).toThrow(/unknown time zone/);
+    expect(() => holidayFlags([T0], { dates: ['2025-12-25'], timeZone: 'Mars/Olympus' })).toThrow(
+      /unknown time zone/,
+    );
   });
 });
 
 describe('forecastTimedSeries', () => {
   it('returns the timestamps of the forecast steps after the last point', () => {
-    const points = Array.from({ length: 24 * 21 }, (_, i) => ({ timestamp: T0 + i * H, value: 10 + (i % 24) }));
+    const points = Array.from({ length: 24 * 21 }, (_, i) => ({
+      timestamp: T0 + i * H,
+      value: 10 + (i % 24),
+    }));
     const r = forecastTimedSeries(points, { horizon: 3, seasons: [24] });
     const last = T0 + (24 * 21 - 1) * H;
     expect(r.timestamps).toEqual([last + H, last + 2 * H, last + 3 * H]);

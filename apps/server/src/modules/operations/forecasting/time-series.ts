@@ -31,7 +31,10 @@ export const MAX_GRID_STEPS = 1_000_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Lays points on a regular grid (NaN in the gaps). Points must have distinct timestamps. */
-export function toRegularGrid(points: readonly TimedPoint[], stepMs?: number): { start: number; stepMs: number; values: number[] } {
+export function toRegularGrid(
+  points: readonly TimedPoint[],
+  stepMs?: number,
+): { start: number; stepMs: number; values: number[] } {
   if (points.length === 0) throw new ForecastInputError('the series is empty');
   const sorted = [...points].sort((a, b) => a.timestamp - b.timestamp);
   const step = stepMs ?? inferStep(sorted.map((p) => p.timestamp));
@@ -39,7 +42,9 @@ export function toRegularGrid(points: readonly TimedPoint[], stepMs?: number): {
   const start = sorted[0]!.timestamp;
   const span = (sorted.at(-1)!.timestamp - start) / step;
   if (span + 1 > MAX_GRID_STEPS)
-    throw new ForecastInputError(`the series spans ${Math.round(span) + 1} steps of ${step} ms: more than ${MAX_GRID_STEPS}`);
+    throw new ForecastInputError(
+      `the series spans ${Math.round(span) + 1} steps of ${step} ms: more than ${MAX_GRID_STEPS}`,
+    );
   const values = new Array<number>(Math.round(span) + 1).fill(Number.NaN);
   for (let i = 0; i < sorted.length; i++) {
     const p = sorted[i]!;
@@ -97,7 +102,10 @@ export function holidayFlags(timestamps: readonly number[], holidays: Holidays):
   return timestamps.map((t) => set.has(format.format(t)));
 }
 
-export function forecastTimedSeries(points: readonly TimedPoint[], options: TimedForecastOptions): TimedForecast {
+export function forecastTimedSeries(
+  points: readonly TimedPoint[],
+  options: TimedForecastOptions,
+): TimedForecast {
   const grid = toRegularGrid(points, options.stepMs);
   const lastTime = grid.start + (grid.values.length - 1) * grid.stepMs;
   const future = Array.from({ length: options.horizon }, (_, h) => lastTime + (h + 1) * grid.stepMs);
@@ -111,7 +119,10 @@ export function forecastTimedSeries(points: readonly TimedPoint[], options: Time
       ...(holidays.defaultEffect !== undefined ? { defaultEffect: holidays.defaultEffect } : {}),
     };
   }
-  const result = forecastSeries(grid.values, { ...rest, ...(holidayInput ? { holidays: holidayInput } : {}) });
+  const result = forecastSeries(grid.values, {
+    ...rest,
+    ...(holidayInput ? { holidays: holidayInput } : {}),
+  });
   return { ...result, timestamps: future, stepMs: grid.stepMs };
 }
 

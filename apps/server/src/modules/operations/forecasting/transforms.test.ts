@@ -3,7 +3,8 @@ import { boxCox1p, guerreroLambda, invBoxCox1p } from './transforms';
 
 describe('Box-Cox of y + 1', () => {
   it.each([0, 0.25, 0.5, 1])('λ = %s inverts exactly, zeros included', (lambda) => {
-    for (const y of [0, 0.5, 3, 120, 9000]) expect(invBoxCox1p(boxCox1p(y, lambda), lambda)).toBeCloseTo(y, 8);
+    for (const y of [0, 0.5, 3, 120, 9000])
+      expect(invBoxCox1p(boxCox1p(y, lambda), lambda)).toBeCloseTo(y, 8);
   });
 
   it('λ = 0 is log1p, and out-of-range values map to 0', () => {

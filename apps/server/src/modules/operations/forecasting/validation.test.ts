@@ -28,7 +28,11 @@ describe('rolling-origin validation', () => {
   });
 
   it('skips points marked unusable', () => {
-    const w = windowErrors({ mean: [1, 2, 3], lo: [0, 1, 2], hi: [2, 3, 4] }, [2, 100, 3], [true, false, true]);
+    const w = windowErrors(
+      { mean: [1, 2, 3], lo: [0, 1, 2], hi: [2, 3, 4] },
+      [2, 100, 3],
+      [true, false, true],
+    );
     expect(w.absErrors).toEqual([1, 0]);
     expect(w.scores).toEqual([1, 0]);
   });
