@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../cli/seed/random';
-import { forecastSeries, ForecastInputError, selectionScale } from './engine';
+import { forecastSeries, ForecastInputError, selectionScale, zeroWhereAlwaysZero } from './engine';
 
 const TAU = 2 * Math.PI;
 /** A daily and a weekly wave around 50 (hourly steps). */
@@ -144,6 +144,25 @@ describe('selectionScale', () => {
     expect(selectionScale([b, a], 2, 0.3)).toBe(2);
     // One window: the best candidate's own scores.
     expect(selectionScale([[w(1, 0.7)]], 1, 0.5)).toBe(0.7);
+  });
+});
+
+describe('zeroWhereAlwaysZero', () => {
+  const band = { mean: [1, 2, 3, 4], lo: [0.5, 1, 1, 1], hi: [3, 4, 5, 6] };
+
+  it('forecasts 0 at the phases that were 0 in each of the last 4 seasons, keeping the upper bound', () => {
+    // m = 2: even positions always 0; the steps 8..11 fall on phases 0, 1, 0, 1.
+    expect(zeroWhereAlwaysZero(band, [0, 5, 0, 6, 0, 7, 0, 8], 2)).toEqual({
+      mean: [0, 2, 0, 4],
+      lo: [0, 1, 0, 1],
+      hi: [3, 4, 5, 6],
+    });
+  });
+
+  it('leaves the band alone when one of those values was not 0, or the history is too short', () => {
+    expect(zeroWhereAlwaysZero(band, [0, 5, 1, 6, 0, 7, 0, 8], 2)).toBe(band);
+    expect(zeroWhereAlwaysZero(band, [0, 5, 0, 6, 0, 7], 2)).toBe(band);
+    expect(zeroWhereAlwaysZero(band, [0, 0, 0, 0, 0, 0, 0, 0], undefined)).toBe(band);
   });
 });
 

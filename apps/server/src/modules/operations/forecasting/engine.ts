@@ -4,8 +4,9 @@
  *
  * For each series it builds the candidate methods its history allows (methods.ts), forecasts from a few past
  * origins of that same history (rolling-origin validation), keeps the candidate with the lowest validation
- * MAE, scales its interval so the validation windows are covered at the nominal level, refits it on the whole
- * history, and clips at zero when the series is non-negative. Nothing after the end of the history is used.
+ * MAE, scales its interval so the validation points are covered (split-conformal, with the choice itself
+ * cross-validated: see selectionScale and CALIBRATION_MISS_SHRINK), refits it on the whole history, and
+ * clips at zero when the series is non-negative. Nothing after the end of the history is used.
  */
 import type { Band } from './augurs';
 import { applyHolidayEffect, removeHolidays, type HolidayEffect } from './holidays';
@@ -215,6 +216,8 @@ export function forecastSeries(raw: ArrayLike<number>, options: ForecastOptions)
   const candidates = buildCandidates(ctx, nonNegative, earliest, options.methods);
   if (candidates.length === 0)
     throw new ForecastInputError(`none of the methods ${options.methods?.join(', ')} applies to this series`);
+  // Count series: an hour of the week that was empty in each of the last weeks is forecast empty.
+  const zeroSeason = nonNegative ? seasons.at(-1) : undefined;
   const bases = [...new Map(candidates.flatMap((c) => c.members).map((m) => [m.id, m])).values()];
 
   // Validation forecasts: every base method from every origin, combinations from their members.
@@ -236,7 +239,7 @@ export function forecastSeries(raw: ArrayLike<number>, options: ForecastOptions)
         e.failed = failure.message;
         continue;
       }
-      const band = floorWidth(combineMaybe(parts as Band[]), scale);
+      const band = floorWidth(zeroWhereAlwaysZero(combineMaybe(parts as Band[]), train, zeroSeason), scale);
       e.windows.push(windowErrors(band, actual, use));
     }
   }
@@ -286,7 +289,7 @@ export function forecastSeries(raw: ArrayLike<number>, options: ForecastOptions)
       return finals.get(m.id)!;
     });
     const failure = parts.find((p): p is Error => p instanceof Error);
-    return failure ?? floorWidth(combineMaybe(parts as Band[]), scale);
+    return failure ?? floorWidth(zeroWhereAlwaysZero(combineMaybe(parts as Band[]), y, zeroSeason), scale);
   };
   if (options.keepCandidates) {
     for (const { r, c } of ranked) {
@@ -390,6 +393,31 @@ function runSafely(m: Method, y: Float64Array, horizon: number, ctx: MethodConte
 
 function combineMaybe(parts: Band[]): Band {
   return parts.length === 1 ? parts[0]! : combineBands(parts);
+}
+
+/** Same-phase periods that must all have been exactly 0 for a step to be forecast 0. */
+export const ZERO_RUN_PERIODS = 4;
+
+/**
+ * Structural zeros of count series (nights with no bookings): where the value at a step's phase of season m
+ * was 0 in each of the last ZERO_RUN_PERIODS periods, the point forecast and lower bound become 0 (smooth
+ * models otherwise spread a little demand over them); the upper bound stays, for the rare exception.
+ */
+export function zeroWhereAlwaysZero(band: Band, y: ArrayLike<number>, m: number | undefined): Band {
+  if (m === undefined || y.length < ZERO_RUN_PERIODS * m) return band;
+  const n = y.length;
+  const zero = band.mean.map((_, h) => {
+    const target = n + h;
+    let i = target - Math.ceil((h + 1) / m) * m;
+    for (let k = 0; k < ZERO_RUN_PERIODS; k++, i -= m) if (i < 0 || y[i] !== 0) return false;
+    return true;
+  });
+  if (!zero.some(Boolean)) return band;
+  return {
+    mean: band.mean.map((v, h) => (zero[h] ? 0 : v)),
+    lo: band.lo.map((v, h) => (zero[h] ? 0 : v)),
+    hi: band.hi,
+  };
 }
 
 /**
