@@ -1,7 +1,8 @@
 /**
- * The `tutorpulse` command line: `seed` (demo data with planted ground truth) and `migrate`. It opens the
- * same database the server uses (PGlite in DATA_DIR/db, or DATABASE_URL), applies migrations, acts, prints a
- * summary and closes. Bad options exit with code 2, failures with 1.
+ * The `tutorpulse` command line: `seed` (demo data with planted ground truth), `migrate`, and `forecast` (the
+ * forecasting engine on a CSV file; no database). `seed` and `migrate` open the same database the server uses
+ * (PGlite in DATA_DIR/db, or DATABASE_URL), apply migrations, act, print a summary and close. Bad options or
+ * input exit with code 2, failures with 1.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +10,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/env';
 import { createDatabase, type Database } from '../db/client';
 import { systemClock } from '../platform/clock';
+import { CliInputError, runForecastCommand, type ForecastCommandOptions } from './forecast-command';
 import { seedDemo } from './seed/seed';
 
 const EXIT_USAGE = 2;
@@ -95,6 +97,40 @@ export function createProgram(io: CliIo = consoleIo): Command {
       });
     });
 
+  program
+    .command('forecast')
+    .description(
+      'Forecast every series of a CSV file (id,timestamp,value) with a calibrated interval; writes id,timestamp,mean,lo,hi',
+    )
+    .requiredOption('--input <file>', 'CSV with a header naming id, timestamp, value ("-": standard input)')
+    .option('--output <file>', 'where to write the forecast CSV (default: standard output)')
+    .option('--horizon <n>', 'steps to forecast (1-10000)', parseHorizon, 48)
+    .option(
+      '--seasons <list>',
+      'seasonal periods in steps, comma-separated ("none" for none)',
+      parseSeasons,
+      [24, 168],
+    )
+    .option('--level <percent>', 'interval level in percent (50-99.9)', parseLevel, 95)
+    .option(
+      '--holidays <dates>',
+      'holiday dates YYYY-MM-DD, comma-separated: their effect is learned from past ones',
+      parseDates,
+    )
+    .option('--time-zone <zone>', 'IANA time zone of the holiday dates (default UTC)')
+    .option(
+      '--holiday-effect <factor>',
+      'multiplier for holidays when the history has none to learn from',
+      parseFactor,
+    )
+    .option(
+      '--methods <ids>',
+      'only these candidate methods, comma-separated (e.g. mstl,mstl-log,snaive-168)',
+      parseList,
+    )
+    .option('--quiet', 'print nothing but the forecast', false)
+    .action((opts: ForecastCommandOptions) => runForecastCommand(opts, io));
+
   return program;
 }
 
@@ -108,6 +144,10 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
       // Commander has already printed the message.
+      return EXIT_USAGE;
+    }
+    if (err instanceof CliInputError) {
+      io.err(`tutorpulse: ${err.message}`);
       return EXIT_USAGE;
     }
     if (err instanceof ConfigError) {
@@ -167,6 +207,54 @@ function parseNow(value: string): Date {
   if (!Number.isFinite(ms))
     throw new InvalidArgumentError('must be an ISO 8601 time with an offset, e.g. 2025-06-01T12:00:00Z');
   return new Date(ms);
+}
+
+function parseHorizon(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 10_000)
+    throw new InvalidArgumentError('must be a whole number from 1 to 10000');
+  return n;
+}
+
+function parseSeasons(value: string): number[] {
+  if (value.trim().toLowerCase() === 'none' || value.trim() === '') return [];
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 2 || Number(p) > 100_000))
+    throw new InvalidArgumentError('must be whole numbers ≥ 2 separated by commas, e.g. 24,168 (or none)');
+  return parts.map(Number);
+}
+
+function parseLevel(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 50 && n <= 99.9))
+    throw new InvalidArgumentError('must be a percentage from 50 to 99.9, e.g. 95');
+  return n;
+}
+
+function parseDates(value: string): string[] {
+  const dates = value
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const bad = dates.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
+  if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not a date like 2025-12-25`);
+  return dates;
+}
+
+function parseFactor(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 10))
+    throw new InvalidArgumentError('must be a number from 0 to 10, e.g. 0.4');
+  return n;
+}
+
+function parseList(value: string): string[] {
+  const items = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw new InvalidArgumentError('must name at least one method');
+  return items;
 }
 
 const isEntryPoint =
