@@ -49,7 +49,7 @@ export type ChurnCause = (typeof CHURN_CAUSES)[number];
 export const CAUSE_FACTORS: Record<ChurnCause, readonly FactorKey[]> = {
   poor_first_session: ['poor_first_sessions_90d'],
   tutor_no_shows: ['tutor_no_shows_90d'],
-  tutor_switching: ['tutor_switches_90d', 'distinct_tutors_90d'],
+  tutor_switching: ['tutor_switches_90d'],
   support_call_spike: ['support_calls_14d', 'support_calls_90d'],
   falling_frequency: ['sessions_per_week', 'sessions_per_week_change'],
 };

@@ -86,7 +86,6 @@ export function typicalFeatures(over: Partial<ChurnFeatures> = {}): ChurnFeature
     support_calls_90d: 1,
     support_calls_14d: 0,
     goal_completion: 0.5,
-    distinct_tutors_90d: 1,
     tutor_switches_90d: 0,
     tenure_days: 150,
     poor_first_sessions_90d: 0,

@@ -124,7 +124,8 @@ function describeRiskFactor(model: ChurnModel, features: ChurnFeatures, c: Facto
 }
 
 function formatMultiplier(m: number): string {
-  return m < 1.1 ? m.toFixed(2) : m < 10 ? m.toFixed(1) : String(Math.round(m));
+  // Beyond 100-fold the exact figure says nothing more to a reader (and reaches the millions for extreme values).
+  return m < 1.1 ? m.toFixed(2) : m < 10 ? m.toFixed(1) : m < 100 ? String(Math.round(m)) : 'more than 100';
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -89,7 +89,6 @@ describe('computeFeatures', () => {
       // goals set by T: 3, of which 1 was completed by T
       goal_completion: 1 / 3,
       // held or missed sessions in 90 days, by start: a a c a a a a a b (the cancelled d-session is not one)
-      distinct_tutors_90d: 3,
       tutor_switches_90d: 3,
       tenure_days: 200,
       poor_first_sessions_90d: 1,
