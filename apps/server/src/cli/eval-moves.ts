@@ -232,8 +232,10 @@ async function main() {
   const today = await Promise.all(dialogues.map((d) => analyzerScores(d.turns)));
   const scores: Array<[string, number[]]> = [
     ['number of turns (fewer = better)', dialogues.map((d) => -d.turns.length)],
+    ['number of tutor turns (fewer = better)', dialogues.map((d) => -d.labels.length)],
     ["today's quality score", today.map((s) => s.quality)],
     ["today's guidance score", today.map((s) => s.guidance)],
+    ["today's engagement score", today.map((s) => s.engagement)],
   ];
   for (const variant of ['context', 'turns'] as const) {
     const probs = oof[variant]!;

@@ -135,7 +135,7 @@ A malformed line is reported with its line number and skipped; the exit code is 
       }
       const say = toStdout ? io.err : io.out;
       say(
-        `labelled ${result.labelled} dialogue${result.labelled === 1 ? '' : 's'} (${result.tutorTurns} tutor turns, model ${result.version})` +
+        `labelled ${result.labelled} dialogue${result.labelled === 1 ? '' : 's'} (${result.tutorTurns} tutor turn${result.tutorTurns === 1 ? '' : 's'}, model ${result.version})` +
           (result.rejected > 0
             ? `; skipped ${result.rejected} malformed line${result.rejected === 1 ? '' : 's'}`
             : ''),
