@@ -1,8 +1,8 @@
 /**
- * The `tutorpulse` command line: `seed` (demo data with planted ground truth), `migrate`, and `forecast` (the
- * forecasting engine on a CSV file; no database). `seed` and `migrate` open the same database the server uses
- * (PGlite in DATA_DIR/db, or DATABASE_URL), apply migrations, act, print a summary and close. Bad options or
- * input exit with code 2, failures with 1.
+ * The `tutorpulse` command line: `seed` (demo data with planted ground truth) and `migrate`, which open the
+ * same database the server uses (PGlite in DATA_DIR/db, or DATABASE_URL), apply migrations, act, print a
+ * summary and close; `forecast` (the forecasting engine on a CSV file) and `moves` (tutor moves of a
+ * transcript file), which need no database. Bad options or input exit with code 2, failures with 1.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,9 +11,17 @@ import { ConfigError, loadConfig, type Config } from '../config/env';
 import { createDatabase, type Database } from '../db/client';
 import { systemClock } from '../platform/clock';
 import { CliInputError, runForecastCommand, type ForecastCommandOptions } from './forecast-command';
+import { runMovesCommand, type MovesCommandOptions, type MovesFormat } from './moves';
 import { seedDemo } from './seed/seed';
 
 const EXIT_USAGE = 2;
+
+/** Ends a command with an exit code after it has said why (no stack trace). */
+class CliExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
 
 export type SeedCommandOptions = {
   scale: number;
@@ -131,6 +139,45 @@ export function createProgram(io: CliIo = consoleIo): Command {
     .option('--quiet', 'print nothing but the forecast', false)
     .action((opts: ForecastCommandOptions) => runForecastCommand(opts, io));
 
+  program
+    .command('moves')
+    .description(
+      'Label every tutor turn of a transcript set (focus, probing, telling, generic) and score guidance and quality',
+    )
+    .requiredOption('--input <path>', 'JSON lines, one dialogue a line ("-" for standard input)')
+    .option('--output <path>', 'where to write the JSON lines ("-" for standard output)', '-')
+    .option('--format <name>', 'input format: tutorpulse or mathdial', parseFormat, 'tutorpulse')
+    .addHelpText(
+      'after',
+      `
+Input lines (tutorpulse): {"id": "...", "turns": [{"speaker": "tutor" | "student", "text": "..."}]}
+  optionally with "question" and "solution" (the problem and a worked solution, as MathDial has).
+Output lines: {"id": "...", "moves": ["focus", ...one per tutor turn], "confidence": [...], "guidance": 0-100, "quality": 0-100}
+A malformed line is reported with its line number and skipped; the exit code is then 1.`,
+    )
+    .action(async (opts: MovesCommandOptions) => {
+      const toStdout = !opts.output || opts.output === '-';
+      let result;
+      try {
+        result = await runMovesCommand(opts, (line, message) => io.err(`line ${line}: ${message}`));
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code && e.path) {
+          io.err(`tutorpulse moves: ${e.path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+          throw new CliExit(1);
+        }
+        throw err;
+      }
+      const say = toStdout ? io.err : io.out;
+      say(
+        `labelled ${result.labelled} dialogue${result.labelled === 1 ? '' : 's'} (${result.tutorTurns} tutor turn${result.tutorTurns === 1 ? '' : 's'}, model ${result.version})` +
+          (result.rejected > 0
+            ? `; skipped ${result.rejected} malformed line${result.rejected === 1 ? '' : 's'}`
+            : ''),
+      );
+      if (result.rejected > 0) throw new CliExit(1);
+    });
+
   return program;
 }
 
@@ -150,6 +197,7 @@ export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<num
       io.err(`tutorpulse: ${err.message}`);
       return EXIT_USAGE;
     }
+    if (err instanceof CliExit) return err.code;
     if (err instanceof ConfigError) {
       io.err(err.message);
       return EXIT_USAGE;
@@ -176,6 +224,12 @@ async function withDatabase(
   } finally {
     await database.close().catch((err: unknown) => io.err(`closing the database failed: ${String(err)}`));
   }
+}
+
+function parseFormat(value: string): MovesFormat {
+  if (value !== 'tutorpulse' && value !== 'mathdial')
+    throw new InvalidArgumentError('must be tutorpulse or mathdial');
+  return value;
 }
 
 function parseScale(value: string): number {
