@@ -10,15 +10,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { averagePrecision, brierScore, rocAuc } from '../modules/operations/churn/metrics';
+import { averagePrecision, brierScore, rocAuc } from '../modules/operations/index';
 import {
   compileModel,
   labelsOf,
   scoreRows,
   standardiseRows,
   type ChurnModel,
-} from '../modules/operations/churn/model';
-import type { Snapshot } from '../modules/operations/churn/snapshots';
+} from '../modules/operations/index';
+import type { Snapshot } from '../modules/operations/index';
 
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./churn-sklearn.py', import.meta.url));

@@ -9,27 +9,16 @@
  * customers. Prints figures; the exit code is 0 unless it crashed.
  */
 import { parseArgs } from 'node:util';
-import { explainChurnScore } from '../modules/operations/churn/explain';
+import { explainChurnScore } from '../modules/operations/index';
 import {
   CHURN_FEATURES,
   FEATURE_COLUMNS,
   computeFeatures,
   factorOfColumn,
   toFeatureRow,
-} from '../modules/operations/churn/features';
-import {
-  compileModel,
-  riskTier,
-  scoreRows,
-  RISK_TIERS,
-  trainChurnModel,
-} from '../modules/operations/churn/model';
-import {
-  buildSnapshots,
-  cutoffSchedule,
-  planTimeSplit,
-  type Snapshot,
-} from '../modules/operations/churn/snapshots';
+} from '../modules/operations/index';
+import { compileModel, riskTier, scoreRows, RISK_TIERS, trainChurnModel } from '../modules/operations/index';
+import { buildSnapshots, cutoffSchedule, planTimeSplit, type Snapshot } from '../modules/operations/index';
 import { checkSklearn, compareWithSklearn } from './churn-sklearn';
 import {
   CAUSE_FACTORS,

@@ -15,20 +15,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  coverage,
-  mase,
-  msis,
-  owa,
-  seasonalNaiveScale,
-  smape,
-} from '../modules/operations/forecasting/accuracy';
-import type { Band } from '../modules/operations/forecasting/augurs';
-import { CsvInputError, parseSeriesCsv } from '../modules/operations/forecasting/csv';
-import { forecastSeries, type ForecastResult } from '../modules/operations/forecasting/engine';
-import { seasonalNaive } from '../modules/operations/forecasting/methods';
-import { naive2, seasonalNaiveForecast } from '../modules/operations/forecasting/naive2';
-import { holidayFlags, toRegularGrid } from '../modules/operations/forecasting/time-series';
+import { coverage, mase, msis, owa, seasonalNaiveScale, smape } from '../modules/operations/index';
+import type { Band } from '../modules/operations/index';
+import { CsvInputError, parseSeriesCsv } from '../modules/operations/index';
+import { forecastSeries, type ForecastResult } from '../modules/operations/index';
+import { seasonalNaive } from '../modules/operations/index';
+import { naive2, seasonalNaiveForecast } from '../modules/operations/index';
+import { holidayFlags, toRegularGrid } from '../modules/operations/index';
 import { loadM4Hourly, M4DataMissingError, type M4Series } from './forecast/m4';
 import { generateSyntheticDemand } from './forecast/synthetic-demand';
 

@@ -11,20 +11,14 @@
  * to label a one-hour transcript. Prints figures; exit code 0 unless it crashed, 2 for bad options.
  */
 import { parseArgs } from 'node:util';
-import { loadNlp, measureTranscript } from '../modules/quality/analysis/local-analyzer';
-import type { ParsedTranscript } from '../modules/quality/analysis/transcript';
-import { MOVES, type Dialogue, type LabelledDialogue, type Move } from '../modules/quality/moves/dialogue';
-import { DEFAULT_MATHDIAL_PATH, readMathDialFile } from '../modules/quality/moves/data';
-import type { FeatureVariant } from '../modules/quality/moves/features';
-import {
-  binaryFigures,
-  classReport,
-  rocAuc,
-  spearman,
-  type ClassReport,
-} from '../modules/quality/moves/metrics';
-import { DEFAULT_MODEL_URL, loadMoveClassifier, type TurnMove } from '../modules/quality/moves/model';
-import { analyzerScores, guidanceFromMoves, qualityWithGuidance } from '../modules/quality/moves/scores';
+import { loadNlp, measureTranscript } from '../modules/quality/index';
+import type { ParsedTranscript } from '../modules/quality/index';
+import { MOVES, type Dialogue, type LabelledDialogue, type Move } from '../modules/quality/index';
+import { DEFAULT_MATHDIAL_PATH, readMathDialFile } from '../modules/quality/index';
+import type { FeatureVariant } from '../modules/quality/index';
+import { binaryFigures, classReport, rocAuc, spearman, type ClassReport } from '../modules/quality/index';
+import { DEFAULT_MODEL_URL, loadMoveClassifier, type TurnMove } from '../modules/quality/index';
+import { analyzerScores, guidanceFromMoves, qualityWithGuidance } from '../modules/quality/index';
 import {
   argmax,
   buildExamples,
@@ -32,7 +26,7 @@ import {
   HYPERPARAMETER_GRID,
   type Example,
   type Hyperparameters,
-} from '../modules/quality/moves/train';
+} from '../modules/quality/index';
 
 const f2 = (x: number) => (Number.isNaN(x) ? ' n/a' : x.toFixed(2));
 const pad = (s: string, n: number) => s.padEnd(n);

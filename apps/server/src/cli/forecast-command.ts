@@ -10,9 +10,9 @@ import {
   formatForecastCsv,
   parseSeriesCsv,
   type ForecastRow,
-} from '../modules/operations/forecasting/csv';
-import { ForecastInputError } from '../modules/operations/forecasting/engine';
-import { forecastTimedSeries } from '../modules/operations/forecasting/time-series';
+} from '../modules/operations/index';
+import { ForecastInputError } from '../modules/operations/index';
+import { forecastTimedSeries } from '../modules/operations/index';
 
 export class CliInputError extends Error {
   override readonly name = 'CliInputError';

@@ -11,9 +11,9 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ZodError } from 'zod';
-import { readDialogueLine, readMathDialLine, type Dialogue } from '../modules/quality/moves/dialogue';
-import { loadMoveClassifier, type MoveClassifier } from '../modules/quality/moves/model';
-import { scoreSessionMoves } from '../modules/quality/moves/scores';
+import { readDialogueLine, readMathDialLine, type Dialogue } from '../modules/quality/index';
+import { loadMoveClassifier, type MoveClassifier } from '../modules/quality/index';
+import { scoreSessionMoves } from '../modules/quality/index';
 
 export type MovesFormat = 'tutorpulse' | 'mathdial';
 

@@ -10,17 +10,17 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MOVES } from '../modules/quality/moves/dialogue';
-import { DEFAULT_MATHDIAL_PATH, readMathDialFile } from '../modules/quality/moves/data';
-import { FEATURE_VERSION } from '../modules/quality/moves/features';
+import { MOVES } from '../modules/quality/index';
+import { DEFAULT_MATHDIAL_PATH, readMathDialFile } from '../modules/quality/index';
+import { FEATURE_VERSION } from '../modules/quality/index';
 import {
   DEFAULT_MODEL_URL,
   MODEL_FORMAT,
   serialiseVariant,
   ZMovesModelFile,
   type MovesModelFile,
-} from '../modules/quality/moves/model';
-import { buildExamples, fitMoveModel, selectHyperparameters } from '../modules/quality/moves/train';
+} from '../modules/quality/index';
+import { buildExamples, fitMoveModel, selectHyperparameters } from '../modules/quality/index';
 
 async function main() {
   const { values } = parseArgs({

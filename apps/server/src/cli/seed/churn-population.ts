@@ -26,14 +26,14 @@
  *   D is 45 days + an exponential with mean 240 days after sign-up (first-session causes: see above); a churn
  *   date after `end` never happens in the data. If silent churn comes first, the customer is a silent churner.
  */
-import type { FactorKey } from '../../modules/operations/churn/features';
+import type { FactorKey } from '../../modules/operations/index';
 import type {
   CustomerHistory,
   Goal,
   SessionRecord,
   SupportCall,
   TutorScoreRecord,
-} from '../../modules/operations/churn/history';
+} from '../../modules/operations/index';
 import { createRng, createWeightedPicker, type Rng } from './random';
 
 export const CHURN_CAUSES = [

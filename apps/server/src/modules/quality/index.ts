@@ -26,3 +26,32 @@ export { createTier2Handler, ROLLING_MEAN_POLICY } from './tier2';
 export { createTier3Jobs, createTier3Service } from './tier3';
 export { tutorsRoutes } from './tutors.routes';
 export { createTutorService } from './tutors.service';
+
+// Tutor moves: the classifier and its training/evaluation, used by the CLI (moves, train:moves, eval:moves).
+export { measureTranscript } from './analysis/local-analyzer';
+export type { ParsedTranscript } from './analysis/transcript';
+export { DEFAULT_MATHDIAL_PATH, readMathDialFile } from './moves/data';
+export { MOVES, readDialogueLine, readMathDialLine } from './moves/dialogue';
+export type { Dialogue, LabelledDialogue, Move } from './moves/dialogue';
+export { FEATURE_VERSION } from './moves/features';
+export type { FeatureVariant } from './moves/features';
+export { binaryFigures, classReport, rocAuc, spearman } from './moves/metrics';
+export type { ClassReport } from './moves/metrics';
+export {
+  DEFAULT_MODEL_URL,
+  MODEL_FORMAT,
+  ZMovesModelFile,
+  loadMoveClassifier,
+  serialiseVariant,
+} from './moves/model';
+export type { MoveClassifier, MovesModelFile, TurnMove } from './moves/model';
+export { analyzerScores, guidanceFromMoves, qualityWithGuidance, scoreSessionMoves } from './moves/scores';
+export {
+  HYPERPARAMETER_GRID,
+  argmax,
+  buildExamples,
+  crossValidate,
+  fitMoveModel,
+  selectHyperparameters,
+} from './moves/train';
+export type { Example, Hyperparameters } from './moves/train';

@@ -1,0 +1,36 @@
+/**
+ * The operations module's public API. So far its two pure libraries, the forecasting engine and the churn
+ * model, used by the CLI (forecast, eval:forecast, eval:churn); its services and routes join as they are built.
+ */
+export { explainChurnScore } from './churn/explain';
+export {
+  CHURN_FEATURES,
+  FEATURE_COLUMNS,
+  computeFeatures,
+  factorOfColumn,
+  toFeatureRow,
+} from './churn/features';
+export type { FactorKey } from './churn/features';
+export type { CustomerHistory, Goal, SessionRecord, SupportCall, TutorScoreRecord } from './churn/history';
+export { averagePrecision, brierScore, rocAuc } from './churn/metrics';
+export {
+  RISK_TIERS,
+  compileModel,
+  labelsOf,
+  riskTier,
+  scoreRows,
+  standardiseRows,
+  trainChurnModel,
+} from './churn/model';
+export type { ChurnModel } from './churn/model';
+export { buildSnapshots, cutoffSchedule, planTimeSplit } from './churn/snapshots';
+export type { Snapshot } from './churn/snapshots';
+export { coverage, mase, msis, owa, seasonalNaiveScale, smape } from './forecasting/accuracy';
+export type { Band } from './forecasting/augurs';
+export { CsvInputError, formatForecastCsv, parseSeriesCsv } from './forecasting/csv';
+export type { ForecastRow } from './forecasting/csv';
+export { ForecastInputError, forecastSeries } from './forecasting/engine';
+export type { ForecastResult } from './forecasting/engine';
+export { seasonalNaive } from './forecasting/methods';
+export { naive2, seasonalNaiveForecast } from './forecasting/naive2';
+export { forecastTimedSeries, holidayFlags, toRegularGrid } from './forecasting/time-series';
