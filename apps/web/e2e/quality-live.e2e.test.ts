@@ -109,8 +109,22 @@ describe.skipIf(!hasChromium && !requireServices)('quality dashboard, live', () 
         /^\/quality\/flags\/[0-9a-f-]{36}$/,
       );
       expect(Number(await page.getByTestId('stat-Tutors flagged today').textContent())).toBeGreaterThan(0);
-      await page.locator('.recharts-surface').first().waitFor();
+      await page.getByRole('img', { name: /^Flags raised per day by type/ }).waitFor();
       await shot(page, 'coach-quality-overview.png');
+      // The chart's columns are one tab stop; the focused day shows its numbers beside it.
+      const chart = page.getByRole('region', { name: 'Flags by type' });
+      const today = chart.getByRole('img', { name: /^\w{3} \d{1,2}: \d+ flags?/ }).last();
+      await today.focus();
+      await chart
+        .getByTestId('chart-tooltip')
+        .getByText(/^Total \d+ flags?$|^No flags$/)
+        .waitFor();
+      await page.keyboard.press('ArrowLeft');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(
+        /^\w{3} \d{1,2}: \d+ flags?/,
+      );
+      await chart.screenshot({ path: path.join(SCREENSHOTS, 'coach-quality-overview-chart-focus.png') });
+      await page.keyboard.press('Escape');
 
       await nav.getByRole('link', { name: 'Tutors' }).click();
       const table = page.getByRole('table', { name: /Tutors/ });
@@ -150,7 +164,7 @@ describe.skipIf(!hasChromium && !requireServices)('quality dashboard, live', () 
     try {
       await signIn(page, server!.baseUrl, 'coach@demo.tutorpulse.dev');
       await page.getByRole('list', { name: 'Newest critical flags' }).getByRole('link').first().waitFor();
-      await page.locator('.recharts-surface').first().waitFor();
+      await page.getByRole('img', { name: /^Flags raised per day by type/ }).waitFor();
       await shot(page, 'coach-quality-overview-390.png');
       await page.goto(`${server!.baseUrl}/quality/tutors?has_flags=true`);
       await page.getByRole('table', { name: /Tutors/ }).waitFor();

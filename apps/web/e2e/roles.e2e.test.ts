@@ -154,7 +154,7 @@ describe.skipIf(!hasChromium && !requireServices)('roles in the browser', () => 
           .getByText(/All systems OK|Degraded/)
           .waitFor();
         if (role === 'admin' || role === 'operator')
-          await page.locator('.recharts-surface').first().waitFor();
+          await page.getByRole('img', { name: /^Database check latency/ }).waitFor();
         // The one SSE connection comes up with the session cookie.
         await page.getByRole('banner').getByText('Live', { exact: true }).waitFor({ timeout: 15_000 });
         await page.screenshot({

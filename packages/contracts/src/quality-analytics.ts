@@ -6,6 +6,17 @@
  * for OpenAPI to list its parameters.
  */
 import { z } from 'zod';
+import {
+  TREND_ALLOWED_GROUPINGS,
+  TREND_DEFAULT_GROUPING,
+  TREND_GROUPINGS,
+  TREND_METRICS,
+  TREND_PERIOD_DAYS,
+  TREND_PERIODS,
+  type TTrendGrouping,
+  type TTrendMetric,
+  type TTrendPeriod,
+} from './quality-values';
 import { ZFlag, ZScoreBreakdown } from './quality';
 
 const ZTimestamp = z.iso.datetime({ offset: true });
@@ -210,27 +221,15 @@ export type TAnalyticsOverview = z.infer<typeof ZAnalyticsOverview>;
 // ---------------------------------------------------------------------------------------------------------
 // Trends
 
-export const TREND_METRICS = ['avg_score', 'flag_rate', 'no_show_rate', 'reschedule_rate'] as const;
-export const TREND_PERIODS = ['7d', '30d', '90d', '1y'] as const;
-export const TREND_GROUPINGS = ['day', 'week', 'month'] as const;
-export type TTrendMetric = (typeof TREND_METRICS)[number];
-export type TTrendPeriod = (typeof TREND_PERIODS)[number];
-export type TTrendGrouping = (typeof TREND_GROUPINGS)[number];
-
-export const TREND_PERIOD_DAYS: Record<TTrendPeriod, number> = { '7d': 7, '30d': 30, '90d': 90, '1y': 365 };
-/** Which groupings make sense for a period: at least two buckets, at most one a day. */
-export const TREND_ALLOWED_GROUPINGS: Record<TTrendPeriod, readonly TTrendGrouping[]> = {
-  '7d': ['day'],
-  '30d': ['day', 'week'],
-  '90d': ['day', 'week', 'month'],
-  '1y': ['day', 'week', 'month'],
+export {
+  TREND_ALLOWED_GROUPINGS,
+  TREND_DEFAULT_GROUPING,
+  TREND_GROUPINGS,
+  TREND_METRICS,
+  TREND_PERIOD_DAYS,
+  TREND_PERIODS,
 };
-export const TREND_DEFAULT_GROUPING: Record<TTrendPeriod, TTrendGrouping> = {
-  '7d': 'day',
-  '30d': 'day',
-  '90d': 'week',
-  '1y': 'month',
-};
+export type { TTrendGrouping, TTrendMetric, TTrendPeriod };
 
 export const ZTrendsQuery = z
   .object({

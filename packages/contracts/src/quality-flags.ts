@@ -5,6 +5,7 @@
  * Query schemas carry no `.meta({ id })`: a querystring must stay inline for OpenAPI to list its parameters.
  */
 import { z } from 'zod';
+import { INTERVENTION_TYPES } from './quality-values';
 import { ZPage, ZPagination } from './common';
 import {
   FLAG_STATUSES,
@@ -108,16 +109,7 @@ export const ZFlagDetail = z
   .meta({ id: 'FlagDetail' });
 export type TFlagDetail = z.infer<typeof ZFlagDetail>;
 
-/** Suggested kinds of coaching action (the column is free text; the API keeps the vocabulary small). */
-export const INTERVENTION_TYPES = [
-  'coaching_session',
-  'warning',
-  'training',
-  'schedule_review',
-  'peer_observation',
-  'performance_plan',
-  'other',
-] as const;
+export { INTERVENTION_TYPES };
 export const ZInterventionType = z.enum(INTERVENTION_TYPES);
 
 const ZExpectedUpdatedAt = ZTimestamp.optional().describe(

@@ -20,18 +20,26 @@ import {
   ZSeverity,
   ZTutorScore,
 } from './quality';
+import {
+  SCORE_MAX,
+  SCORE_MIN,
+  SORT_ORDERS,
+  TUTOR_RISK_STATUSES,
+  TUTOR_SORTS,
+  TUTOR_TEXT_FILTER_MAX,
+  TUTOR_WINDOWS,
+} from './quality-values';
 
 const ZTimestamp = z.iso.datetime({ offset: true });
 
-export const TUTOR_SORTS = ['score', 'name', 'session_count', 'risk'] as const;
-export const TUTOR_WINDOWS = [7, 30, 90] as const;
+export { TUTOR_SORTS, TUTOR_WINDOWS };
 
 export const ZTutorParams = z.object({
   id: z.string().min(1).max(255).describe('Platform tutor id'),
 });
 
 /** Optional number from a query string (`min_score=40`). */
-const ZScoreBound = z.coerce.number().min(0).max(100);
+const ZScoreBound = z.coerce.number().min(SCORE_MIN).max(SCORE_MAX);
 
 export const ZTutorsQuery = ZPagination.extend({
   sort_by: z
@@ -42,7 +50,7 @@ export const ZTutorsQuery = ZPagination.extend({
         'then the most severe open flag, then 30-day churn risk',
     ),
   sort_order: z
-    .enum(['asc', 'desc'])
+    .enum(SORT_ORDERS)
     .optional()
     .describe(
       'Default: asc for score (weakest first) and name, desc for session_count and risk. Nulls always last.',
@@ -56,7 +64,7 @@ export const ZTutorsQuery = ZPagination.extend({
   max_score: ZScoreBound.optional(),
   has_flags: z.stringbool().optional().describe('true: tutors with open flags; false: tutors without'),
   risk_status: z
-    .enum(['high_risk', 'low_risk'])
+    .enum(TUTOR_RISK_STATUSES)
     .optional()
     .describe(
       'From the 30-day score’s is_high_risk (seed 002: tutor reschedule rate over 15 %, or a low score)',
@@ -64,10 +72,16 @@ export const ZTutorsQuery = ZPagination.extend({
   subject: z
     .string()
     .min(1)
-    .max(100)
+    .max(TUTOR_TEXT_FILTER_MAX)
     .optional()
     .describe('Subject id: main subject or any subject the tutor teaches'),
-  search: z.string().trim().min(1).max(100).optional().describe('Case-insensitive match on name or tutor id'),
+  search: z
+    .string()
+    .trim()
+    .min(1)
+    .max(TUTOR_TEXT_FILTER_MAX)
+    .optional()
+    .describe('Case-insensitive match on name or tutor id'),
 }).refine((q) => q.min_score === undefined || q.max_score === undefined || q.min_score <= q.max_score, {
   path: ['max_score'],
   message: 'must not be below min_score',

@@ -4,31 +4,18 @@
  * own contracts (quality-flags.ts, quality-tutors.ts, quality-analytics.ts, sessions.ts).
  */
 import { z } from 'zod';
+import { FLAG_STATUSES, FLAG_TYPES, INTERVENTION_OUTCOMES, SEVERITIES } from './quality-values';
 
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export { FLAG_STATUSES, FLAG_TYPES, INTERVENTION_OUTCOMES, SEVERITIES };
+
 export const ZSeverity = z.enum(SEVERITIES);
 export type TSeverity = z.infer<typeof ZSeverity>;
 
-export const FLAG_STATUSES = ['open', 'in_progress', 'resolved', 'dismissed'] as const;
 export const ZFlagStatus = z.enum(FLAG_STATUSES);
 
-/** Per-session incident flags, pattern flags over a window, and the transcript-quality flag. */
-export const FLAG_TYPES = [
-  'tutor_no_show',
-  'tutor_late',
-  'session_ended_early',
-  'poor_first_session',
-  'high_reschedule_rate',
-  'chronic_no_show',
-  'chronic_lateness',
-  'chronic_early_end',
-  'repeated_poor_first_sessions',
-  'low_session_quality',
-] as const;
 export const ZFlagType = z.enum(FLAG_TYPES);
 export type TFlagType = z.infer<typeof ZFlagType>;
 
-export const INTERVENTION_OUTCOMES = ['improved', 'no_change', 'worsened', 'pending'] as const;
 export const ZInterventionOutcome = z.enum(INTERVENTION_OUTCOMES);
 
 const ZTimestamp = z.iso.datetime({ offset: true });

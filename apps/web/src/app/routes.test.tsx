@@ -75,6 +75,17 @@ describe('app routes', () => {
     expect(screen.queryByText('Check latency during this visit')).not.toBeInTheDocument();
   });
 
+  it('shows an operator the check latency of this visit as sparklines, with the latest value', async () => {
+    mockFetch({ 'GET /api/auth/me': { body: makeMe('operator') }, 'GET /api/health': { body: health } });
+    renderApp('/');
+    const healthCard = await screen.findByRole('region', { name: 'System health' });
+    const latency = await within(healthCard).findByRole('img', { name: /^Database check latency/ });
+    expect(latency).toHaveAccessibleName('Database check latency, each refresh during this visit: 1.2 ms');
+    expect(
+      within(healthCard).getByRole('img', { name: /^Job queue check latency.*: 0\.1 ms$/ }),
+    ).toBeInTheDocument();
+  });
+
   it('refuses an admin page to a role without it, inside the layout', async () => {
     mockFetch({ 'GET /api/auth/me': { body: makeMe('coach') } });
     renderApp('/admin/api-keys');

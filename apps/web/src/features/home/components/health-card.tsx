@@ -1,22 +1,26 @@
 import type { THealth } from '@tutorpulse/contracts/common';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/error-state';
 import { Skeleton } from '@/components/ui/skeleton';
+import { Sparkline } from '@/components/ui/sparkline';
 import { formatDuration } from '@/lib/format';
 import { useHealth } from '../api/get-health';
 
-// Recharts is ~108 KB gzipped: it loads only for roles that see the chart, once there is one to draw.
-const ChartLine = lazy(() => import('@/components/ui/chart-line'));
-
-type Sample = { time: string; database: number; queue: number };
+type Sample = { database: number; queue: number };
 const MAX_SAMPLES = 20;
 const timeFormat = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
   minute: '2-digit',
   second: '2-digit',
 });
+
+const LATENCY_SERIES = [
+  { key: 'database', label: 'Database', color: '#4f46e5' },
+  { key: 'queue', label: 'Job queue', color: '#0d9488' },
+] as const;
+const formatMs = (ms: number) => `${ms} ms`;
 
 function CheckRow({ name, check }: { name: string; check: THealth['checks']['database'] }) {
   return (
@@ -59,7 +63,6 @@ export function HealthCard({ showLatencyChart }: { showLatencyChart: boolean }) 
   useEffect(() => {
     if (!data || !showLatencyChart) return;
     const sample = {
-      time: timeFormat.format(dataUpdatedAt),
       database: Math.round(data.checks.database.latency_ms * 10) / 10,
       queue: Math.round(data.checks.queue.latency_ms * 10) / 10,
     };
@@ -119,19 +122,27 @@ export function HealthCard({ showLatencyChart }: { showLatencyChart: boolean }) 
             {showLatencyChart && (
               <div>
                 <h3 className="mb-2 text-sm font-medium text-slate-800">Check latency during this visit</h3>
-                <Suspense fallback={<Skeleton className="h-[180px] w-full" />}>
-                  <ChartLine
-                    title="Database and job queue check latency, in milliseconds, for each refresh during this visit"
-                    data={samples}
-                    xKey="time"
-                    unit=" ms"
-                    height={180}
-                    series={[
-                      { key: 'database', label: 'Database', color: '#4f46e5' },
-                      { key: 'queue', label: 'Job queue', color: '#0d9488' },
-                    ]}
-                  />
-                </Suspense>
+                <ul className="grid gap-3 sm:grid-cols-2">
+                  {LATENCY_SERIES.map(({ key, label, color }) => (
+                    <li key={key} className="rounded-md px-3 py-2.5 ring-1 ring-slate-200 ring-inset">
+                      <p className="flex items-baseline justify-between gap-2 text-sm">
+                        <span className="text-slate-600">{label}</span>
+                        <span className="font-medium text-slate-900 tabular-nums">
+                          {samples.length ? formatMs(samples.at(-1)![key]) : '—'}
+                        </span>
+                      </p>
+                      <Sparkline
+                        className="mt-2"
+                        label={`${label} check latency, each refresh during this visit`}
+                        values={samples.map((s) => s[key])}
+                        format={formatMs}
+                        min={0}
+                        color={color}
+                        area
+                      />
+                    </li>
+                  ))}
+                </ul>
               </div>
             )}
           </div>

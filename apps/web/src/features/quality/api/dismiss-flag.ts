@@ -1,11 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ZFlag, type TFlag } from '@tutorpulse/contracts/quality';
+import type { TFlag } from '@tutorpulse/contracts/quality';
 import type { TDismissFlagRequest } from '@tutorpulse/contracts/quality-flags';
-import { api } from '@/lib/api-client';
+import { api, lazySchema } from '@/lib/api-client';
 import { invalidateFlagRelated, patchFlagCaches, rollbackFlagCaches } from './update-flag';
 
+// Checked in development only (see lazySchema): loaded lazily, so zod stays out of production.
+const flagSchema = lazySchema(() => import('@tutorpulse/contracts/quality').then((m) => m.ZFlag));
+
 export function dismissFlag({ id, body }: { id: string; body: TDismissFlagRequest }): Promise<TFlag> {
-  return api.post(`/flags/${encodeURIComponent(id)}/dismiss`, body, { schema: ZFlag });
+  return api.post(`/flags/${encodeURIComponent(id)}/dismiss`, body, { schema: flagSchema });
 }
 
 export function useDismissFlag({ onSuccess }: { onSuccess?: (flag: TFlag) => void } = {}) {

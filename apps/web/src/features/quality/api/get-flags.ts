@@ -1,8 +1,13 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { FLAG_STATUSES, FLAG_TYPES, SEVERITIES } from '@tutorpulse/contracts/quality';
-import { ZFlagPage, type TFlagPage } from '@tutorpulse/contracts/quality-flags';
-import { api } from '@/lib/api-client';
+import type { TFlagPage } from '@tutorpulse/contracts/quality-flags';
+import { FLAG_STATUSES, FLAG_TYPES, SEVERITIES } from '@tutorpulse/contracts/quality-values';
+import { api, lazySchema } from '@/lib/api-client';
 import { readPageParams } from '@/lib/search-params';
+
+// Checked in development only (see lazySchema): loaded lazily, so zod stays out of production.
+const flagPageSchema = lazySchema(() =>
+  import('@tutorpulse/contracts/quality-flags').then((m) => m.ZFlagPage),
+);
 
 export type FlagsParams = {
   limit: number;
@@ -42,7 +47,7 @@ export function readFlagsParams(searchParams: URLSearchParams): FlagsParams {
 
 export function getFlags(params: FlagsParams): Promise<TFlagPage> {
   // No `sort`: the API's default (severity, then oldest first) is the inbox order.
-  return api.get('/flags', { query: params, schema: ZFlagPage });
+  return api.get('/flags', { query: params, schema: flagPageSchema });
 }
 
 export const getFlagsQueryOptions = (params: FlagsParams) =>

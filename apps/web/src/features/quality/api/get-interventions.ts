@@ -1,7 +1,12 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { ZInterventionPage, type TInterventionPage } from '@tutorpulse/contracts/quality-flags';
-import { api } from '@/lib/api-client';
+import type { TInterventionPage } from '@tutorpulse/contracts/quality-flags';
+import { api, lazySchema } from '@/lib/api-client';
 import { readPageParams } from '@/lib/search-params';
+
+// Checked in development only (see lazySchema): loaded lazily, so zod stays out of production.
+const interventionPageSchema = lazySchema(() =>
+  import('@tutorpulse/contracts/quality-flags').then((m) => m.ZInterventionPage),
+);
 
 export const INTERVENTION_VIEWS = ['open', 'due', 'closed'] as const;
 export type InterventionView = (typeof INTERVENTION_VIEWS)[number];
@@ -22,7 +27,7 @@ export function getInterventions({ limit, offset, view }: InterventionsParams): 
     include_metrics: true,
     ...(view === 'due' ? { due: true } : { closed: view === 'closed' }),
   };
-  return api.get('/interventions', { query, schema: ZInterventionPage });
+  return api.get('/interventions', { query, schema: interventionPageSchema });
 }
 
 export const getInterventionsQueryOptions = (params: InterventionsParams) =>

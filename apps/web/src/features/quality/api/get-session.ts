@@ -1,9 +1,14 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { ZSessionDetail, type TSessionDetail } from '@tutorpulse/contracts/quality-tutors';
-import { api } from '@/lib/api-client';
+import type { TSessionDetail } from '@tutorpulse/contracts/quality-tutors';
+import { api, lazySchema } from '@/lib/api-client';
+
+// Checked in development only (see lazySchema): loaded lazily, so zod stays out of production.
+const sessionDetailSchema = lazySchema(() =>
+  import('@tutorpulse/contracts/quality-tutors').then((m) => m.ZSessionDetail),
+);
 
 export function getSession(id: string): Promise<TSessionDetail> {
-  return api.get(`/sessions/${encodeURIComponent(id)}`, { schema: ZSessionDetail });
+  return api.get(`/sessions/${encodeURIComponent(id)}`, { schema: sessionDetailSchema });
 }
 
 export const getSessionQueryOptions = (id: string) =>

@@ -1,17 +1,21 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import {
-  ZTrendsResponse,
-  type TTrendGrouping,
-  type TTrendMetric,
-  type TTrendPeriod,
-  type TTrendsResponse,
+import type {
+  TTrendGrouping,
+  TTrendMetric,
+  TTrendPeriod,
+  TTrendsResponse,
 } from '@tutorpulse/contracts/quality-analytics';
-import { api } from '@/lib/api-client';
+import { api, lazySchema } from '@/lib/api-client';
+
+// Checked in development only (see lazySchema): loaded lazily, so zod stays out of production.
+const trendsSchema = lazySchema(() =>
+  import('@tutorpulse/contracts/quality-analytics').then((m) => m.ZTrendsResponse),
+);
 
 export type TrendsParams = { metric: TTrendMetric; period?: TTrendPeriod; group_by?: TTrendGrouping };
 
 export function getTrends(params: TrendsParams): Promise<TTrendsResponse> {
-  return api.get('/analytics/trends', { query: params, schema: ZTrendsResponse });
+  return api.get('/analytics/trends', { query: params, schema: trendsSchema });
 }
 
 export const getTrendsQueryOptions = (params: TrendsParams) =>

@@ -1,12 +1,20 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { ZTutorHistory, type TTutorHistory } from '@tutorpulse/contracts/quality-tutors';
-import { api } from '@/lib/api-client';
+import type { TTutorHistory } from '@tutorpulse/contracts/quality-tutors';
+import { api, lazySchema } from '@/lib/api-client';
+
+// Checked in development only (see lazySchema): loaded lazily, so zod stays out of production.
+const tutorHistorySchema = lazySchema(() =>
+  import('@tutorpulse/contracts/quality-tutors').then((m) => m.ZTutorHistory),
+);
 
 export type TutorHistoryParams = { days?: number; limit?: number };
 
 /** Reschedule history: events, the tutor-initiated rate over time, and 7/30/90-day rates. */
 export function getTutorHistory(tutorId: string, params: TutorHistoryParams = {}): Promise<TTutorHistory> {
-  return api.get(`/tutors/${encodeURIComponent(tutorId)}/history`, { query: params, schema: ZTutorHistory });
+  return api.get(`/tutors/${encodeURIComponent(tutorId)}/history`, {
+    query: params,
+    schema: tutorHistorySchema,
+  });
 }
 
 export const getTutorHistoryQueryOptions = (tutorId: string, params: TutorHistoryParams = {}) =>

@@ -1,9 +1,14 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { ZTutorDetail, type TTutorDetail } from '@tutorpulse/contracts/quality-tutors';
-import { api } from '@/lib/api-client';
+import type { TTutorDetail } from '@tutorpulse/contracts/quality-tutors';
+import { api, lazySchema } from '@/lib/api-client';
+
+// Checked in development only (see lazySchema): loaded lazily, so zod stays out of production.
+const tutorDetailSchema = lazySchema(() =>
+  import('@tutorpulse/contracts/quality-tutors').then((m) => m.ZTutorDetail),
+);
 
 export function getTutor(tutorId: string): Promise<TTutorDetail> {
-  return api.get(`/tutors/${encodeURIComponent(tutorId)}`, { schema: ZTutorDetail });
+  return api.get(`/tutors/${encodeURIComponent(tutorId)}`, { schema: tutorDetailSchema });
 }
 
 export const getTutorQueryOptions = (tutorId: string) =>

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import {
-  ZResolveFlagResponse,
-  type TResolveFlagRequest,
-  type TResolveFlagResponse,
-} from '@tutorpulse/contracts/quality-flags';
-import { api } from '@/lib/api-client';
+import type { TResolveFlagRequest, TResolveFlagResponse } from '@tutorpulse/contracts/quality-flags';
+import { api, lazySchema } from '@/lib/api-client';
 import { invalidateFlagRelated, patchFlagCaches, rollbackFlagCaches } from './update-flag';
+
+// Checked in development only (see lazySchema): loaded lazily, so zod stays out of production.
+const resolveFlagResponseSchema = lazySchema(() =>
+  import('@tutorpulse/contracts/quality-flags').then((m) => m.ZResolveFlagResponse),
+);
 
 export function resolveFlag({
   id,
@@ -14,7 +15,7 @@ export function resolveFlag({
   id: string;
   body: TResolveFlagRequest;
 }): Promise<TResolveFlagResponse> {
-  return api.post(`/flags/${encodeURIComponent(id)}/resolve`, body, { schema: ZResolveFlagResponse });
+  return api.post(`/flags/${encodeURIComponent(id)}/resolve`, body, { schema: resolveFlagResponseSchema });
 }
 
 /** Optimistic: the flag shows as resolved at once, and goes back to how it was if the server refuses. */

@@ -1,10 +1,13 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { ZFlag, type TFlag } from '@tutorpulse/contracts/quality';
+import type { TFlag } from '@tutorpulse/contracts/quality';
 import type { TFlagDetail, TFlagPage, TUpdateFlagRequest } from '@tutorpulse/contracts/quality-flags';
-import { api } from '@/lib/api-client';
+import { api, lazySchema } from '@/lib/api-client';
+
+// Checked in development only (see lazySchema): loaded lazily, so zod stays out of production.
+const flagSchema = lazySchema(() => import('@tutorpulse/contracts/quality').then((m) => m.ZFlag));
 
 export function updateFlag({ id, changes }: { id: string; changes: TUpdateFlagRequest }): Promise<TFlag> {
-  return api.patch(`/flags/${encodeURIComponent(id)}`, changes, { schema: ZFlag });
+  return api.patch(`/flags/${encodeURIComponent(id)}`, changes, { schema: flagSchema });
 }
 
 type Snapshot = Array<[readonly unknown[], unknown]>;

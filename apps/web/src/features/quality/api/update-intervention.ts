@@ -1,8 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TIntervention } from '@tutorpulse/contracts/quality';
-import { type TUpdateInterventionRequest } from '@tutorpulse/contracts/quality-flags';
-import { ZIntervention } from '@tutorpulse/contracts/quality';
-import { api } from '@/lib/api-client';
+import type { TUpdateInterventionRequest } from '@tutorpulse/contracts/quality-flags';
+import { api, lazySchema } from '@/lib/api-client';
+
+// Checked in development only (see lazySchema): loaded lazily, so zod stays out of production.
+const interventionSchema = lazySchema(() =>
+  import('@tutorpulse/contracts/quality').then((m) => m.ZIntervention),
+);
 
 export function updateIntervention({
   id,
@@ -11,7 +15,7 @@ export function updateIntervention({
   id: string;
   changes: TUpdateInterventionRequest;
 }): Promise<TIntervention> {
-  return api.patch(`/interventions/${encodeURIComponent(id)}`, changes, { schema: ZIntervention });
+  return api.patch(`/interventions/${encodeURIComponent(id)}`, changes, { schema: interventionSchema });
 }
 
 export function useUpdateIntervention({ onSuccess }: { onSuccess?: (i: TIntervention) => void } = {}) {

@@ -1,4 +1,4 @@
-import { FLAG_TYPES, SEVERITIES } from '@tutorpulse/contracts/quality';
+import { FLAG_TYPES, SEVERITIES } from '@tutorpulse/contracts/quality-values';
 import type { FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/button';

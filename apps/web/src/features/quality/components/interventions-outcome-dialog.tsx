@@ -1,4 +1,4 @@
-import { INTERVENTION_OUTCOMES } from '@tutorpulse/contracts/quality';
+import { INTERVENTION_OUTCOMES } from '@tutorpulse/contracts/quality-values';
 import type { TInterventionListItem, TUpdateInterventionRequest } from '@tutorpulse/contracts/quality-flags';
 import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';

@@ -1,5 +1,6 @@
 import type { TFlag } from '@tutorpulse/contracts/quality';
-import { INTERVENTION_TYPES, type TResolveFlagRequest } from '@tutorpulse/contracts/quality-flags';
+import type { TResolveFlagRequest } from '@tutorpulse/contracts/quality-flags';
+import { INTERVENTION_TYPES } from '@tutorpulse/contracts/quality-values';
 import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';

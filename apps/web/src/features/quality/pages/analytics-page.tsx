@@ -5,7 +5,7 @@ import {
   TREND_PERIODS,
   type TTrendGrouping,
   type TTrendPeriod,
-} from '@tutorpulse/contracts/quality-analytics';
+} from '@tutorpulse/contracts/quality-values';
 import { useSearchParams } from 'react-router';
 import { Select } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';

@@ -75,6 +75,31 @@ describe('OverviewPage', () => {
     expect(calls.map((c) => c.url.pathname)).toEqual(['/api/analytics/overview']);
   });
 
+  it('draws flags by type per day at first sight, with a text equivalent', async () => {
+    mockFetch({
+      'GET /api/analytics/overview': {
+        body: makeOverview({
+          flags_by_type_daily: [
+            { day: '2025-01-09', total: 1, by_type: { tutor_late: 1 } },
+            { day: '2025-01-10', total: 4, by_type: { tutor_no_show: 3, tutor_late: 1 } },
+          ],
+        }),
+      },
+    });
+    render();
+    const chart = await screen.findByRole('region', { name: 'Flags by type' });
+    // No lazy chunk to wait for: the chart is part of the page.
+    expect(
+      within(chart).getByRole('img', {
+        name: 'Flags raised per day by type over the last 14 days: 5 flags in total; the highest is Jan 10 with 4 flags.',
+      }),
+    ).toBeInTheDocument();
+    expect(within(chart).getByRole('img', { name: 'Jan 9: 1 flag (Tutor late 1)' })).toBeInTheDocument();
+    expect(within(chart).getByText('Tutor no show', { selector: 'li' })).toBeInTheDocument();
+    const table = within(chart).getByRole('table', { name: /Flags raised per day by type/ });
+    expect(within(table).getByRole('row', { name: 'Jan 10 1 3 4' })).toBeInTheDocument();
+  });
+
   it('shows empty states when nothing is open', async () => {
     mockFetch({
       'GET /api/analytics/overview': { body: makeOverview({ top_issues: [], newest_critical_flags: [] }) },
