@@ -40,6 +40,7 @@ import { accessControl } from './platform/auth/access.plugin';
 import { AppError } from './platform/errors';
 import { eventsRoutes } from './platform/events/events.routes';
 import { responseCompression } from './platform/http/compression';
+import { classifyDbError } from './platform/http/db-errors';
 import { healthRoutes } from './platform/http/health.routes';
 import { findWebDist, webApp } from './platform/http/web-app';
 import type { Runtime } from './runtime';
@@ -178,6 +179,12 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: err.message, code: err.code ?? 'BAD_REQUEST' });
+    }
+    // Data the database refused (NUL, out-of-range dates, duplicates): the client's fault, so a 4xx, never a 500.
+    const refused = classifyDbError(err);
+    if (refused) {
+      req.log.warn({ err, sqlstate: refused.sqlstate }, 'database refused the request’s data');
+      return reply.code(refused.status).send({ error: refused.message, code: refused.code });
     }
     // Never leak internals (stack, SQL) on 5xx.
     req.log.error({ err }, 'unhandled error');

@@ -33,7 +33,15 @@ export function createServices(rt: Runtime) {
   const users = createUserService({ db, clock, audit, auth });
   const apiKeys = createApiKeyService({ db, clock, audit });
   const events = createEventService({ db, bus: rt.bus, clock });
-  const sessions = createSessionService({ db, queue: rt.queue, events, audit, clock, logger: rt.logger });
+  const sessions = createSessionService({
+    db,
+    queue: rt.queue,
+    events,
+    audit,
+    clock,
+    logger: rt.logger,
+    sessionWindow: rt.config.sessionWindow,
+  });
   const scores = createScoreService({ db, clock, events });
   const interventions = createInterventionService({ db, clock, audit, events, scores });
   const flags = createFlagService({ db, clock, audit, events, scores, sessions, interventions });

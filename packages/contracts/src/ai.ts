@@ -1,17 +1,18 @@
 /** The AI usage report (admin): calls, tokens and estimated cost of AI tasks, grouped by task, user, day or model. */
 import { z } from 'zod';
+import { ZCalendarDate, ZText } from './common';
 
 export const AI_USAGE_GROUPS = ['task', 'user', 'day', 'model'] as const;
 export const AI_CALL_OUTCOMES = ['ok', 'fallback', 'error'] as const;
 
 export const ZAiUsageQuery = z.strictObject({
   /** First day (UTC), inclusive; default 29 days before `to`. */
-  from: z.iso.date().optional(),
+  from: ZCalendarDate.optional(),
   /** Last day (UTC), inclusive; default today. */
-  to: z.iso.date().optional(),
+  to: ZCalendarDate.optional(),
   group_by: z.enum(AI_USAGE_GROUPS).default('task'),
   /** Only this task, e.g. `quality.session_analysis`. */
-  task: z.string().min(1).max(100).optional(),
+  task: ZText.min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type TAiUsageQuery = z.infer<typeof ZAiUsageQuery>;

@@ -31,12 +31,60 @@ export const ERROR_STATUS = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS | (string & {});
 
+// ---------------------------------------------------------------------------------------------------------
+// Request building blocks. Every string a request carries (body, query string, path, headers) is built from
+// these, so it is checked once, the same way, before it reaches a service or the database: a test walks every
+// route's request schemas and fails on a string without STORABLE_TEXT (apps/server/test/request-schemas.test.ts).
+
+/** NUL (Postgres text cannot hold it) or a lone UTF-16 surrogate (UTF-8 cannot encode it). */
+const UNSTORABLE_CHARACTER = /[\0\p{Cs}]/u;
+
+/**
+ * The one check every request string carries: no NUL character and no unpaired surrogate. Without it the first
+ * fails in the database (a 500) and the second is silently stored as U+FFFD. Compared by identity, so keep
+ * using this instance (through the blocks below) rather than an equivalent refinement.
+ */
+export const STORABLE_TEXT = z.refine<string>((s) => !UNSTORABLE_CHARACTER.test(s), {
+  message: 'must not contain NUL (\\u0000) or unpaired surrogate characters',
+});
+
+/** Any text from a client: chain `.min()`, `.max()`, `.trim()`, `.regex()` as with `z.string()`. */
+export const ZText = z.string().check(STORABLE_TEXT);
+export const ZUuid = z.uuid().check(STORABLE_TEXT);
+export const ZEmailAddress = z.email().check(STORABLE_TEXT);
+export const ZHttpUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .check(STORABLE_TEXT);
+
+/**
+ * Instants a request may carry: years 1000 to 8999 (UTC). Postgres and JavaScript both hold far more, but code
+ * adds days and years to what it is sent (an end-of-day filter, a window after a date), and the result must
+ * still be storable; no date this application deals with is near either end.
+ */
+const MIN_INSTANT_MS = Date.parse('1000-01-01T00:00:00Z');
+const MAX_INSTANT_MS = Date.parse('9000-01-01T00:00:00Z');
+const STORABLE_INSTANT = z.refine<string>(
+  (s) => {
+    const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s);
+    return Number.isFinite(ms) && ms >= MIN_INSTANT_MS && ms < MAX_INSTANT_MS;
+  },
+  { message: 'must be between the years 1000 and 8999' },
+);
+
+/** An instant, ISO 8601 with an offset (`2025-03-04T22:00:00Z`, `…+01:00`): a bare local time is ambiguous. */
+export const ZInstant = z.iso.datetime({ offset: true }).check(STORABLE_TEXT, STORABLE_INSTANT);
+/** A calendar day, `2025-03-04`. */
+export const ZCalendarDate = z.iso.date().check(STORABLE_TEXT, STORABLE_INSTANT);
+/** `2025-03-04` (a whole UTC day) or `2025-03-04T22:00:00Z` (an instant, offset required): for filters. */
+export const ZDateOrInstant = z.union([ZCalendarDate, ZInstant]);
+
 export const ZPagination = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-export const ZIdParams = z.object({ id: z.uuid() });
+export const ZIdParams = z.object({ id: ZUuid });
 
 export function ZPage<T extends z.ZodType>(item: T) {
   return z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZEmailAddress, ZInstant, ZText } from './common';
 
 export const ROLES = ['admin', 'coach', 'operator', 'viewer', 'student', 'tutor'] as const;
 export const ZRole = z.enum(ROLES);
@@ -21,8 +22,8 @@ export type TUser = z.infer<typeof ZUser>;
 
 export const ZLoginRequest = z
   .strictObject({
-    email: z.email().max(254),
-    password: z.string().min(1).max(256),
+    email: ZEmailAddress.max(254),
+    password: ZText.min(1).max(256),
   })
   .meta({ id: 'LoginRequest' });
 export type TLoginRequest = z.infer<typeof ZLoginRequest>;
@@ -47,12 +48,12 @@ export type TMeResponse = z.infer<typeof ZMeResponse>;
 
 export const ZCreateUserRequest = z
   .strictObject({
-    email: z.email().max(254),
-    name: z.string().trim().min(1).max(200),
-    password: z.string().min(8).max(128),
+    email: ZEmailAddress.max(254),
+    name: ZText.trim().min(1).max(200),
+    password: ZText.min(8).max(128),
     role: ZRole,
-    tutor_id: z.string().min(1).max(255).optional(),
-    student_id: z.string().min(1).max(255).optional(),
+    tutor_id: ZText.min(1).max(255).optional(),
+    student_id: ZText.min(1).max(255).optional(),
   })
   .meta({ id: 'CreateUserRequest' });
 export type TCreateUserRequest = z.infer<typeof ZCreateUserRequest>;
@@ -61,7 +62,7 @@ export const ZUpdateUserRequest = z
   .strictObject({
     role: ZRole.optional(),
     disabled: z.boolean().optional(),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: ZText.trim().min(1).max(200).optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'Nothing to update' })
   .meta({ id: 'UpdateUserRequest' });
@@ -83,9 +84,9 @@ export type TApiKey = z.infer<typeof ZApiKey>;
 
 export const ZCreateApiKeyRequest = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: ZText.trim().min(1).max(100),
     role: ZRole,
-    expires_at: z.iso.datetime().optional(),
+    expires_at: ZInstant.optional(),
   })
   .meta({ id: 'CreateApiKeyRequest' });
 export type TCreateApiKeyRequest = z.infer<typeof ZCreateApiKeyRequest>;
@@ -115,7 +116,7 @@ export type TAuditEntry = z.infer<typeof ZAuditEntry>;
 export const ZAuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).default(0),
-  action: z.string().max(100).optional(),
-  actor_id: z.string().max(100).optional(),
+  action: ZText.max(100).optional(),
+  actor_id: ZText.max(100).optional(),
   outcome: z.enum(['success', 'failure', 'denied']).optional(),
 });

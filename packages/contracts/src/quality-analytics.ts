@@ -17,6 +17,7 @@ import {
   type TTrendMetric,
   type TTrendPeriod,
 } from './quality-values';
+import { ZCalendarDate } from './common';
 import { ZFlag, ZScoreBreakdown } from './quality';
 
 const ZTimestamp = z.iso.datetime({ offset: true });
@@ -148,7 +149,7 @@ export const ZTier3Summary = z
 export type TTier3Summary = z.infer<typeof ZTier3Summary>;
 
 export const ZDailyAnalysisQuery = z.object({
-  date: z.iso.date().optional().describe('Analysis date (UTC); defaults to today. Not in the future.'),
+  date: ZCalendarDate.optional().describe('Analysis date (UTC); defaults to today. Not in the future.'),
   wait: z
     .stringbool()
     .default(false)

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { INTERVENTION_TYPES } from './quality-values';
-import { ZPage, ZPagination } from './common';
+import { ZDateOrInstant, ZInstant, ZPage, ZPagination, ZText, ZUuid } from './common';
 import {
   FLAG_STATUSES,
   FLAG_TYPES,
@@ -22,11 +22,12 @@ import {
   ZWindowMetrics,
 } from './quality';
 
+/** In responses. Requests take ZInstant (common.ts), which also bounds the instant to what can be stored. */
 const ZTimestamp = z.iso.datetime({ offset: true });
 /** `2025-03-04` (that day's 00:00 UTC) or an instant with an offset. */
-const ZDateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
-const ZPlatformId = z.string().min(1).max(255);
-const ZNotes = z.string().trim().min(1).max(5000);
+const ZDateOrDateTime = ZDateOrInstant;
+const ZPlatformId = ZText.min(1).max(255);
+const ZNotes = ZText.trim().min(1).max(5000);
 
 /** The instant a date-or-datetime filter means: a bare date is that day's 00:00 UTC. */
 export function instantOf(value: string): Date {
@@ -36,9 +37,7 @@ export function instantOf(value: string): Date {
 /** A query parameter holding one value or a comma-separated list of them (`status=open,in_progress`). */
 function commaList<const T extends readonly [string, ...string[]]>(values: T) {
   const allowed = new Set<string>(values);
-  return z
-    .string()
-    .max(500)
+  return ZText.max(500)
     .describe(`One or a comma-separated list of: ${values.join(', ')}`)
     .transform((raw, ctx) => {
       const parts = [
@@ -81,7 +80,7 @@ export const ZFlagsQuery = ZPagination.extend({
   severity: commaList(SEVERITIES).optional(),
   type: commaList(FLAG_TYPES).optional(),
   assigned_to: z
-    .union([z.uuid(), z.enum(['me', 'none'])])
+    .union([ZUuid, z.enum(['me', 'none'])])
     .optional()
     .describe('A user id, `me` (the caller) or `none` (unassigned)'),
   since: ZDateOrDateTime.optional().describe('Flags raised at or after this date (UTC day) or instant'),
@@ -112,7 +111,7 @@ export type TFlagDetail = z.infer<typeof ZFlagDetail>;
 export { INTERVENTION_TYPES };
 export const ZInterventionType = z.enum(INTERVENTION_TYPES);
 
-const ZExpectedUpdatedAt = ZTimestamp.optional().describe(
+const ZExpectedUpdatedAt = ZInstant.optional().describe(
   'Optimistic concurrency: the `updated_at` you last saw; a different current value answers 409 FLAG_STALE',
 );
 
@@ -122,7 +121,7 @@ export const ZResolveFlagRequest = z
     coach_agreed: z.boolean().describe('Did the coach agree this was a real issue? (feeds rule tuning)'),
     intervention_type: ZInterventionType.optional().describe('Records an intervention with the resolution'),
     intervention_description: ZNotes.optional().describe('Defaults to the resolution notes'),
-    follow_up_date: ZTimestamp.optional().describe('When to check whether the intervention worked'),
+    follow_up_date: ZInstant.optional().describe('When to check whether the intervention worked'),
     expected_updated_at: ZExpectedUpdatedAt,
   })
   .superRefine((b, ctx) => {
@@ -157,7 +156,7 @@ export const ZUpdateFlagRequest = z
         '`in_progress` takes the flag (assigned to you unless assigned_to says otherwise); `open` puts it back ' +
           '(and clears the assignee unless assigned_to is given). On a resolved or dismissed flag this re-opens it.',
       ),
-    assigned_to: z.uuid().nullable().optional().describe('A coach or admin user id; null unassigns'),
+    assigned_to: ZUuid.nullable().optional().describe('A coach or admin user id; null unassigns'),
     expected_updated_at: ZExpectedUpdatedAt,
   })
   .refine((b) => b.status !== undefined || b.assigned_to !== undefined, {
@@ -171,7 +170,7 @@ export type TUpdateFlagRequest = z.infer<typeof ZUpdateFlagRequest>;
 
 export const ZInterventionsQuery = ZPagination.extend({
   tutor_id: ZPlatformId.optional().describe('Platform tutor id'),
-  flag_id: z.uuid().optional(),
+  flag_id: ZUuid.optional(),
   outcome: commaList(INTERVENTION_OUTCOMES).optional(),
   due: z
     .stringbool()
@@ -236,11 +235,11 @@ export type TInterventionPage = z.infer<typeof ZInterventionPage>;
 export const ZCreateInterventionRequest = z
   .strictObject({
     tutor_id: ZPlatformId,
-    flag_id: z.uuid().optional().describe('The flag this responds to (must be the same tutor’s)'),
+    flag_id: ZUuid.optional().describe('The flag this responds to (must be the same tutor’s)'),
     intervention_type: ZInterventionType,
     description: ZNotes,
-    intervention_date: ZTimestamp.optional().describe('When it happened; defaults to now; not in the future'),
-    follow_up_date: ZTimestamp.optional().describe('When to check the outcome; not before intervention_date'),
+    intervention_date: ZInstant.optional().describe('When it happened; defaults to now; not in the future'),
+    follow_up_date: ZInstant.optional().describe('When to check the outcome; not before intervention_date'),
   })
   .meta({ id: 'CreateInterventionRequest' });
 export type TCreateInterventionRequest = z.infer<typeof ZCreateInterventionRequest>;
@@ -248,13 +247,13 @@ export type TCreateInterventionRequest = z.infer<typeof ZCreateInterventionReque
 export const ZUpdateInterventionRequest = z
   .strictObject({
     outcome: ZInterventionOutcome.optional(),
-    outcome_notes: z.string().trim().max(5000).nullable().optional(),
-    follow_up_date: ZTimestamp.nullable().optional(),
+    outcome_notes: ZText.trim().max(5000).nullable().optional(),
+    follow_up_date: ZInstant.nullable().optional(),
     closed: z
       .boolean()
       .optional()
       .describe('true closes (needs an outcome other than pending); false re-opens'),
-    expected_updated_at: ZTimestamp.optional().describe(
+    expected_updated_at: ZInstant.optional().describe(
       'Optimistic concurrency: the `updated_at` you last saw; a different current value answers 409',
     ),
   })
@@ -297,8 +296,8 @@ export type TEmailReport = z.infer<typeof ZEmailReport>;
 export const ZEmailReportsQuery = ZPagination.extend({
   status: commaList(EMAIL_REPORT_STATUSES).optional(),
   kind: z.enum(EMAIL_REPORT_KINDS).optional(),
-  session_id: z.uuid().optional(),
-  flag_id: z.uuid().optional(),
+  session_id: ZUuid.optional(),
+  flag_id: ZUuid.optional(),
 });
 export type TEmailReportsQuery = z.output<typeof ZEmailReportsQuery>;
 

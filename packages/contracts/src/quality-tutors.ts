@@ -6,7 +6,7 @@
  * `.meta({ id })`: a querystring must stay inline for OpenAPI to list its parameters.
  */
 import { z } from 'zod';
-import { ZPagination } from './common';
+import { ZPagination, ZText } from './common';
 import { ZDirection, ZTutorAnalytics } from './quality-analytics';
 import { ZInterventionListItem } from './quality-flags';
 import {
@@ -35,11 +35,11 @@ const ZTimestamp = z.iso.datetime({ offset: true });
 export { TUTOR_SORTS, TUTOR_WINDOWS };
 
 export const ZTutorParams = z.object({
-  id: z.string().min(1).max(255).describe('Platform tutor id'),
+  id: ZText.min(1).max(255).describe('Platform tutor id'),
 });
 
-/** Optional number from a query string (`min_score=40`). */
-const ZScoreBound = z.coerce.number().min(SCORE_MIN).max(SCORE_MAX);
+/** Optional score bound from a query string (`min_score=40`): scores are whole numbers. */
+const ZScoreBound = z.coerce.number().int().min(SCORE_MIN).max(SCORE_MAX);
 
 export const ZTutorsQuery = ZPagination.extend({
   sort_by: z
@@ -69,15 +69,11 @@ export const ZTutorsQuery = ZPagination.extend({
     .describe(
       'From the 30-day score’s is_high_risk (seed 002: tutor reschedule rate over 15 %, or a low score)',
     ),
-  subject: z
-    .string()
-    .min(1)
+  subject: ZText.min(1)
     .max(TUTOR_TEXT_FILTER_MAX)
     .optional()
     .describe('Subject id: main subject or any subject the tutor teaches'),
-  search: z
-    .string()
-    .trim()
+  search: ZText.trim()
     .min(1)
     .max(TUTOR_TEXT_FILTER_MAX)
     .optional()
@@ -219,7 +215,7 @@ export type TTutorHistory = z.infer<typeof ZTutorHistory>;
 // Session detail (GET /api/sessions/:id)
 
 export const ZSessionDetailParams = z.object({
-  id: z.string().min(1).max(255).describe('Session uuid or the platform’s session_id'),
+  id: ZText.min(1).max(255).describe('Session uuid or the platform’s session_id'),
 });
 
 export const ZSessionDetail = z

@@ -3,7 +3,7 @@
  * and its page. The session entity itself is `ZSession` in quality.ts.
  */
 import { z } from 'zod';
-import { ZPage, ZPagination } from './common';
+import { ZDateOrInstant, ZPage, ZPagination, ZText } from './common';
 import { ZSession } from './quality';
 
 export const SESSION_PROCESSING_STATUSES = ['received', 'processing', 'processed', 'failed'] as const;
@@ -11,9 +11,9 @@ export const ZSessionProcessingStatus = z.enum(SESSION_PROCESSING_STATUSES);
 export type TSessionProcessingStatus = z.infer<typeof ZSessionProcessingStatus>;
 
 /** `2025-03-04` (a whole UTC day) or `2025-03-04T22:00:00Z` (an instant, offset required). */
-const ZDateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const ZDateOrDateTime = ZDateOrInstant;
 
-const ZPlatformIdFilter = z.string().min(1).max(255);
+const ZPlatformIdFilter = ZText.min(1).max(255);
 
 /** The instant a `start_date` filter starts at: a bare date is that day's 00:00 UTC. */
 export function startOfFilter(value: string): Date {

@@ -80,6 +80,8 @@ async function main() {
       JWT_SECRET: randomBytes(32).toString('hex'),
       WEBHOOK_SECRET: webhookSecret,
       REDIS_PREFIX: `tpeval_${randomBytes(3).toString('hex')}`,
+      // The history it replays must fit the window of plausible session starts (400 days by default).
+      SESSION_MAX_AGE_DAYS: String(Math.max(400, Math.ceil(days) + 1)),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...(env.redisUrl ? { REDIS_URL: env.redisUrl } : {}),
     },

@@ -55,4 +55,19 @@ describe('loadConfig', () => {
     for (const bad of ['a:b', 'has space', 'x'.repeat(41)])
       expect(() => load({ REDIS_PREFIX: bad }), bad).toThrow(/REDIS_PREFIX/);
   });
+
+  it('bounds ingested sessions to 400 days back and 30 ahead unless SESSION_MAX_AGE_DAYS / _FUTURE_DAYS say otherwise', () => {
+    expect(load({}).sessionWindow).toEqual({ maxAgeDays: 400, maxFutureDays: 30 });
+    expect(load({ SESSION_MAX_AGE_DAYS: '1000', SESSION_MAX_FUTURE_DAYS: '0' }).sessionWindow).toEqual({
+      maxAgeDays: 1000,
+      maxFutureDays: 0,
+    });
+    for (const [name, bad] of [
+      ['SESSION_MAX_AGE_DAYS', '0'],
+      ['SESSION_MAX_AGE_DAYS', '1.5'],
+      ['SESSION_MAX_FUTURE_DAYS', '-1'],
+      ['SESSION_MAX_FUTURE_DAYS', 'soon'],
+    ] as const)
+      expect(() => load({ [name]: bad }), `${name}=${bad}`).toThrow(new RegExp(name));
+  });
 });

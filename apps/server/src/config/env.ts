@@ -77,6 +77,8 @@ const ZEnv = z.object({
   DEMO_SEED_SCALE: z.coerce.number().positive().max(10).default(0.03),
   TRUST_PROXY: booleanish.default(false),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  SESSION_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
+  SESSION_MAX_FUTURE_DAYS: z.coerce.number().int().min(0).max(3_650).default(30),
 });
 
 export type Config = {
@@ -106,6 +108,11 @@ export type Config = {
   demoSeedScale: number;
   trustProxy: boolean;
   rateLimitPerMinute: number;
+  /**
+   * How far from now an ingested session may start: older or later sessions are refused as implausible (400).
+   * Backfills of older history raise maxAgeDays.
+   */
+  sessionWindow: { maxAgeDays: number; maxFutureDays: number };
   version: string;
 };
 
@@ -169,6 +176,7 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
     demoSeedScale: e.DEMO_SEED_SCALE,
     trustProxy: e.TRUST_PROXY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    sessionWindow: { maxAgeDays: e.SESSION_MAX_AGE_DAYS, maxFutureDays: e.SESSION_MAX_FUTURE_DAYS },
     version: readVersion(),
   };
 }

@@ -30,7 +30,13 @@ export type TestApp = {
 };
 
 export async function createTestApp(
-  opts: BuildAppOptions & { env?: Record<string, string>; now?: string; logger?: Logger } = {},
+  opts: BuildAppOptions & {
+    env?: Record<string, string>;
+    now?: string;
+    logger?: Logger;
+    /** Test-only routes added before the app is ready: probes into the real hooks and error handler. */
+    routes?: (app: FastifyInstance) => void;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tp-test-'));
   const db = await createTestDatabase();
@@ -57,8 +63,9 @@ export async function createTestApp(
     clock,
     logger: opts.logger ?? createLogger({ level: 'silent' }),
   });
-  const { env: _env, now: _now, logger: _logger, ...appOptions } = opts;
+  const { env: _env, now: _now, logger: _logger, routes, ...appOptions } = opts;
   const app = await buildApp(rt, { webDist: false, ...appOptions });
+  routes?.(app);
   await app.ready();
   return {
     app,

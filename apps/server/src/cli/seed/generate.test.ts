@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ZWebhookPayload, type TWebhookPayload } from '@tutorpulse/contracts/sessions';
+import { DEFAULT_SESSION_WINDOW, findOutOfWindow } from '../../modules/sessions/session-window';
 import {
   BEHAVIOURS,
   PLATFORM_UTC_OFFSET_MINUTES,
@@ -209,13 +210,15 @@ describe('generateDemoDataset', () => {
       metrics = measureTutors(g.sessions, NOW.getTime() - 30 * DAY);
     });
 
-    it('produces payloads that all pass the webhook contract and reference generated records', () => {
+    it('produces payloads that all pass the webhook contract, inside the default window, and reference generated records', () => {
       const tutorIds = new Set(g.dataset.tutors.map((t) => t.id));
       const studentIds = new Set(g.dataset.students.map((s) => s.id));
       const subjectIds = new Set(g.dataset.subjects.map((s) => s.id));
       const failures = g.sessions.flatMap((s) => {
         const r = ZWebhookPayload.safeParse(s);
-        return r.success ? [] : [{ id: s.session_id, issues: r.error.issues }];
+        const outside = findOutOfWindow(s, NOW, DEFAULT_SESSION_WINDOW);
+        if (!r.success) return [{ id: s.session_id, issues: r.error.issues as unknown[] }];
+        return outside.length > 0 ? [{ id: s.session_id, issues: outside as unknown[] }] : [];
       });
       expect(failures.slice(0, 3)).toEqual([]);
       for (const s of g.sessions) {

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ZApiError } from '@tutorpulse/contracts/common';
+import { ZApiError, ZText } from '@tutorpulse/contracts/common';
 import { ZWebhookAccepted, ZWebhookPayload } from '@tutorpulse/contracts/sessions';
 import { ZSessionListQuery, ZSessionPage } from '@tutorpulse/contracts/sessions-api';
 import { AppError } from '../../platform/errors';
@@ -21,11 +21,11 @@ const errors = { 400: ZApiError, 401: ZApiError, 403: ZApiError };
 const ingestErrors = { ...errors, 413: ZApiError, 415: ZApiError };
 
 const ZWebhookHeaders = z.looseObject({
-  'webhook-id': z.string().describe('Unique message id; a repeat is answered as the first time'),
-  'webhook-timestamp': z.string().describe('Unix seconds; refused when more than 5 minutes off'),
-  'webhook-signature': z
-    .string()
-    .describe('Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` entries'),
+  'webhook-id': ZText.describe('Unique message id; a repeat is answered as the first time'),
+  'webhook-timestamp': ZText.describe('Unix seconds; refused when more than 5 minutes off'),
+  'webhook-signature': ZText.describe(
+    'Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` entries',
+  ),
 });
 
 export function sessionsRoutes(deps: { sessions: SessionService; webhookSecret: string; clock: Clock }) {

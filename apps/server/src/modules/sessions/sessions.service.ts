@@ -24,7 +24,9 @@ import { createGroupCommitter, type Settled } from '../../platform/batching';
 import type { JobQueue } from '../../platform/queue/port';
 import type { AuditService } from '../identity/index';
 import { actorOf, type Principal, type RequestContext } from '../../platform/auth/principal';
+import { AppError } from '../../platform/errors';
 import { toRescheduleRecord, toSessionRecord, type SessionRecord } from './session-mapping';
+import { DEFAULT_SESSION_WINDOW, findOutOfWindow, type SessionWindow } from './session-window';
 import { toRescheduleDto, toSessionDto } from './sessions.mapper';
 import * as repo from './sessions.repository';
 import type { IngestOutcome, SessionRow, UpsertedSession } from './sessions.repository';
@@ -112,8 +114,11 @@ export function createSessionService(deps: {
   logger: Logger;
   enqueueTimeoutMs?: number;
   ingestGroup?: { maxSize?: number; concurrency?: number };
+  /** How far from now a session may start (config: SESSION_MAX_AGE_DAYS / SESSION_MAX_FUTURE_DAYS). */
+  sessionWindow?: SessionWindow;
 }) {
   const { db, queue, events, audit, clock, logger } = deps;
+  const sessionWindow = deps.sessionWindow ?? DEFAULT_SESSION_WINDOW;
   const enqueueTimeoutMs = deps.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS;
 
   /** Writes a group of deliveries in the caller's transaction; returns one decision per delivery, in order. */
@@ -336,9 +341,20 @@ export function createSessionService(deps: {
      * Stores a validated payload: the delivery (when it came with a `webhook-id`), unknown tutor and student,
      * the session (insert; update with a new version when the content changed; nothing when it did not), its
      * reschedule row and the `session.received` event, in one transaction. After the commit, the tier 1 job
-     * is enqueued and the event announced; neither failing undoes the ingestion (`queued: false` then).
+     * is enqueued and the event announced; neither failing undoes the ingestion (`queued: false` then). A session
+     * starting outside the window around now is refused (400 VALIDATION_FAILED naming session_start_time) and
+     * nothing is stored.
      */
     async ingest(payload: TWebhookPayload, opts: IngestOptions = {}): Promise<IngestResult> {
+      // Before anything is written, the delivery included: a refused delivery can be corrected and re-sent.
+      const outside = findOutOfWindow(payload, clock.now(), sessionWindow);
+      if (outside.length > 0) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `Invalid request: ${outside.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+          outside,
+        );
+      }
       return committer.submit({
         payload,
         record: toSessionRecord(payload),

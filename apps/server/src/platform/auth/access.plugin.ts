@@ -8,7 +8,7 @@
  * The platform knows the HTTP side (headers, cookie, CSRF header, route table); what a token or a key means is
  * the identity module's business, so nothing here imports a module.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import type { TRole } from '@tutorpulse/contracts/identity';
 import { AppError } from '../errors';
@@ -22,10 +22,20 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyInstance {
-    /** Every API route and who may call it: the authorization tests walk this table. */
-    accessTable: Array<{ method: string; url: string; access: Access }>;
+    /**
+     * Every API route, who may call it and the schemas of what it accepts: the authorization tests, the request
+     * schema checks and the fuzz suite walk this table, so a new route is covered the day it is added.
+     */
+    accessTable: AccessTableEntry[];
   }
 }
+
+export type AccessTableEntry = {
+  method: string;
+  url: string;
+  access: Access;
+  schema: FastifySchema | undefined;
+};
 
 export const SESSION_COOKIE = 'tp_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -87,7 +97,7 @@ export function credentialsOf(req: FastifyRequest): Credentials | null {
 export const accessControl = fp(
   async (app: FastifyInstance, ports: AccessPorts) => {
     app.decorateRequest('principal', null);
-    const table: Array<{ method: string; url: string; access: Access }> = [];
+    const table: AccessTableEntry[] = [];
     app.decorate('accessTable', table);
 
     app.addHook('onRoute', (route) => {
@@ -103,7 +113,7 @@ export const accessControl = fp(
         );
       }
       for (const method of [route.method].flat()) {
-        if (method !== 'HEAD') table.push({ method, url, access: route.config.access });
+        if (method !== 'HEAD') table.push({ method, url, access: route.config.access, schema: route.schema });
       }
     });
 

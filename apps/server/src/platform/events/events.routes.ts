@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ZText } from '@tutorpulse/contracts/common';
 import { ROLES } from '@tutorpulse/contracts/identity';
 import { principalOf } from '../auth/access.plugin';
 import { access } from '../auth/principal';
@@ -14,6 +15,8 @@ import { canSee, type EventService } from './events.service';
 import type { BusEvent } from './port';
 
 const ZLastEventId = z.coerce.number().int().min(0);
+/** An event id as sent: digits of a safe integer (longer digit strings are no id this table will reach). */
+const ZEventIdText = ZText.regex(/^\d{1,15}$/, 'must be an event id (at most 15 digits)');
 
 function format(e: BusEvent): string {
   const data = JSON.stringify({ id: e.id, type: e.type, payload: e.payload, created_at: e.createdAt });
@@ -33,8 +36,8 @@ export function eventsRoutes(deps: { events: EventService; metrics: Metrics; hea
           description:
             'text/event-stream. Each message has `id`, `event` (type) and `data` (JSON). Reconnect with the ' +
             '`Last-Event-ID` header to receive what was missed. Only events your role may see are sent.',
-          querystring: z.strictObject({ last_event_id: z.string().regex(/^\d+$/).optional() }),
-          headers: z.object({ 'last-event-id': z.string().regex(/^\d*$/).optional() }).loose(),
+          querystring: z.strictObject({ last_event_id: ZEventIdText.optional() }),
+          headers: z.object({ 'last-event-id': z.union([ZEventIdText, z.literal('')]).optional() }).loose(),
         },
         config: { access: access.roles(...ROLES), rateLimit: false },
       },

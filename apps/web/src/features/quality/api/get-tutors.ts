@@ -63,7 +63,7 @@ export function readTutorsParams(searchParams: URLSearchParams): TutorsParams {
   if (window !== undefined && window !== 30) params.window = window;
   const bound = (key: string) => {
     const value = raw(key) === undefined ? Number.NaN : Number(raw(key));
-    return value >= SCORE_MIN && value <= SCORE_MAX ? value : undefined;
+    return Number.isInteger(value) && value >= SCORE_MIN && value <= SCORE_MAX ? value : undefined;
   };
   let min = bound('min_score');
   let max = bound('max_score');
