@@ -71,6 +71,8 @@ export async function benchPlatform(target: Target) {
         JWT_SECRET: 'bench-jwt-secret-0123456789abcdefghijklmnopqrstuvwxyz',
         WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
         RATE_LIMIT_PER_MINUTE: '10000000',
+        RATE_LIMIT_API_KEY_PER_MINUTE: '10000000',
+        WEBHOOK_RATE_LIMIT_PER_MINUTE: '10000000',
         REDIS_PREFIX: `tpbench_${process.pid}`,
         ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
         ...(target.redisUrl ? { REDIS_URL: target.redisUrl } : {}),

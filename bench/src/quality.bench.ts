@@ -155,6 +155,8 @@ async function withStack<T>(target: Target, fn: (stack: Stack) => Promise<T>): P
           JWT_SECRET: jwtSecret,
           WEBHOOK_SECRET: webhookSecret,
           RATE_LIMIT_PER_MINUTE: '10000000',
+          RATE_LIMIT_API_KEY_PER_MINUTE: '10000000',
+          WEBHOOK_RATE_LIMIT_PER_MINUTE: '10000000',
           REDIS_PREFIX: prefix,
           ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
           ...(target.redisUrl ? { REDIS_URL: target.redisUrl } : {}),
@@ -352,6 +354,8 @@ async function phaseAcceptanceHttp(
       RUN_WORKERS: 'false',
       DEMO_SEED: 'off',
       RATE_LIMIT_PER_MINUTE: '100000000',
+      RATE_LIMIT_API_KEY_PER_MINUTE: '100000000',
+      WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000',
       REDIS_PREFIX: prefix,
     };
     delete env.LOG_LEVEL;

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import helmet from 'helmet';
@@ -42,6 +41,7 @@ import { eventsRoutes } from './platform/events/events.routes';
 import { responseCompression } from './platform/http/compression';
 import { classifyDbError } from './platform/http/db-errors';
 import { healthRoutes } from './platform/http/health.routes';
+import { rateLimits } from './platform/http/rate-limits';
 import { findWebDist, webApp } from './platform/http/web-app';
 import type { Runtime } from './runtime';
 import { createServices, type Services } from './services';
@@ -225,18 +225,12 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   // Before any route: brotli/gzip for JSON and other built-at-request-time bodies (never the SSE stream).
   await app.register(responseCompression);
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, {
-    global: true,
-    max: rt.config.rateLimitPerMinute,
-    timeWindow: 60_000,
-    allowList: (req) => !req.url.startsWith('/api/'),
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      error: `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
-      code: 'RATE_LIMITED',
-    }),
-  });
   await app.register(accessControl, createAccessPorts({ auth: services.auth, audit: services.audit }));
+  await app.register(rateLimits, {
+    ...rt.config.rateLimit,
+    redisUrl: rt.config.redisUrl,
+    redisPrefix: rt.config.redisPrefix,
+  });
 
   await app.register(fastifySwagger, {
     openapi: {

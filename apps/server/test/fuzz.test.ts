@@ -66,7 +66,7 @@ const logger = pino(
 
 const t = await createTestApp({
   loginRateLimitPerMinute: 1_000_000,
-  env: { RATE_LIMIT_PER_MINUTE: '1000000' },
+  env: { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_API_KEY_PER_MINUTE: '1000000' },
   logger,
 });
 afterAll(() => t.close());

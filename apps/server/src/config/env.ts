@@ -77,6 +77,8 @@ const ZEnv = z.object({
   DEMO_SEED_SCALE: z.coerce.number().positive().max(10).default(0.03),
   TRUST_PROXY: booleanish.default(false),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().positive().default(6_000),
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120_000),
   SESSION_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   SESSION_MAX_FUTURE_DAYS: z.coerce.number().int().min(0).max(3_650).default(30),
 });
@@ -107,7 +109,8 @@ export type Config = {
   demoSeed: 'auto' | 'off';
   demoSeedScale: number;
   trustProxy: boolean;
-  rateLimitPerMinute: number;
+  /** Requests per minute: per signed-in user (and per IP for anonymous callers), per API key, per webhook key. */
+  rateLimit: { perUserPerMinute: number; perApiKeyPerMinute: number; perWebhookKeyPerMinute: number };
   /**
    * How far from now an ingested session may start: older or later sessions are refused as implausible (400).
    * Backfills of older history raise maxAgeDays.
@@ -175,7 +178,11 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
     demoSeed: e.DEMO_SEED,
     demoSeedScale: e.DEMO_SEED_SCALE,
     trustProxy: e.TRUST_PROXY,
-    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    rateLimit: {
+      perUserPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      perApiKeyPerMinute: e.RATE_LIMIT_API_KEY_PER_MINUTE,
+      perWebhookKeyPerMinute: e.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+    },
     sessionWindow: { maxAgeDays: e.SESSION_MAX_AGE_DAYS, maxFutureDays: e.SESSION_MAX_FUTURE_DAYS },
     version: readVersion(),
   };

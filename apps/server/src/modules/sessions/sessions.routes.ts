@@ -60,6 +60,8 @@ export function sessionsRoutes(deps: { sessions: SessionService; webhookSecret: 
             response: { 202: ZWebhookAccepted, ...ingestErrors },
           },
           config: { access: access.public, rateLimit: false },
+          // Limited per signing key, once the signature is verified (a forger spends nothing).
+          preHandler: app.webhookLimit('session-completed'),
           preValidation: async (req) => {
             const raw = typeof req.body === 'string' ? req.body : '';
             try {

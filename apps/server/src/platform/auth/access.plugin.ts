@@ -137,12 +137,17 @@ export const accessControl = fp(
       );
     };
 
+    // Who is calling is known from `onRequest` on (the rate limits count per principal in a route-level
+    // onRequest hook, which runs after this one); what they may do is enforced in `preParsing`, still before
+    // any body is read, so a refused request is counted by the limits too.
     app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
-      const acc = req.routeOptions.config?.access;
-      if (!acc) return;
+      if (!req.routeOptions.config?.access) return;
       const credentials = credentialsOf(req);
       req.principal = credentials ? await ports.authenticate(credentials) : null;
-      if ('public' in acc) return;
+    });
+    app.addHook('preParsing', async (req: FastifyRequest, _reply: FastifyReply) => {
+      const acc = req.routeOptions.config?.access;
+      if (!acc || 'public' in acc) return;
       if (!req.principal) throw new AppError('UNAUTHENTICATED', 'Authentication required');
       if (!acc.roles.includes(req.principal.role)) await deny(req, 'FORBIDDEN', 'role');
       if (req.principal.via === 'cookie' && !SAFE_METHODS.has(req.method)) {
