@@ -105,7 +105,11 @@ async function main() {
 
 main().catch((err: unknown) => {
   console.error(
-    err instanceof StartupError ? `Tutorpulse cannot start: ${err.message}` : err instanceof Error ? err.message : err,
+    err instanceof StartupError
+      ? `Tutorpulse cannot start: ${err.message}`
+      : err instanceof Error
+        ? err.message
+        : err,
   );
   process.exit(1);
 });

@@ -33,7 +33,8 @@ async function main() {
           { port: config.workerHealthPort, host: config.host },
         )
       : undefined;
-  if (health) rt.logger.info({ port: health.port }, `worker health on http://${config.host}:${health.port}/health`);
+  if (health)
+    rt.logger.info({ port: health.port }, `worker health on http://${config.host}:${health.port}/health`);
   const stop = async () => {
     await health?.close();
     await rt.close();
@@ -56,6 +57,12 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof StartupError ? `worker cannot start: ${err.message}` : err instanceof Error ? err.message : err);
+  console.error(
+    err instanceof StartupError
+      ? `worker cannot start: ${err.message}`
+      : err instanceof Error
+        ? err.message
+        : err,
+  );
   process.exit(1);
 });

@@ -127,7 +127,9 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
   // queue tells exactly one) re-enqueues all of it now rather than after the sweeper's staleness delay.
   rt.queue.onReady(({ dataLost }) => {
     if (!dataLost) return;
-    rt.logger.warn('Redis lost its jobs (restarted empty?): re-enqueuing unprocessed sessions and pending mails');
+    rt.logger.warn(
+      'Redis lost its jobs (restarted empty?): re-enqueuing unprocessed sessions and pending mails',
+    );
     void sweepAll('redis data lost', { staleAfterMs: 0 });
   });
   // Sessions whose jobs died with the previous process (embedded mode keeps its queue in memory).

@@ -148,7 +148,12 @@ export function createDependencyMonitor(opts: {
         } else if (t - e.lastLog >= repeatDownMs) {
           e.lastLog = t;
           logger.warn(
-            { dependency: name, setting: e.opts.setting, err: e.error, down_s: Math.round((t - e.since) / 1000) },
+            {
+              dependency: name,
+              setting: e.opts.setting,
+              err: e.error,
+              down_s: Math.round((t - e.since) / 1000),
+            },
             `${name} still unreachable${where} (${e.opts.setting}) after ${Math.round((t - e.since) / 1000)} s: ${e.error}`,
           );
         }

@@ -15,7 +15,7 @@
  * otherwise flood the inbox. The rare crash between the SMTP server accepting a message and the row being
  * marked sent re-sends it with the same Message-ID, which mail clients recognise as the same message.
  */
-import { and, asc, count, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { TRole } from '@tutorpulse/contracts/identity';
 import type { TFinding, TSession, TTutorScore } from '@tutorpulse/contracts/quality';
 import type { TEmailReport, TEmailReportPage, TEmailReportsQuery } from '@tutorpulse/contracts/quality-flags';
@@ -385,7 +385,7 @@ export function createReportService(deps: {
           .where(
             and(
               eq(emailReports.status, 'pending'),
-              lt(emailReports.updatedAt, before),
+              lte(emailReports.updatedAt, before),
               after
                 ? or(
                     sql`${emailReports.createdAt} > ${after.createdAt}`,

@@ -24,7 +24,9 @@ const CHECK_TIMEOUT_MS = 2_000;
 
 const ZLiveness = z.object({ status: z.literal('ok'), uptime_s: z.number() });
 
-export async function timed(fn: () => Promise<void>): Promise<{ ok: boolean; latency_ms: number; error?: string }> {
+export async function timed(
+  fn: () => Promise<void>,
+): Promise<{ ok: boolean; latency_ms: number; error?: string }> {
   const t0 = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {

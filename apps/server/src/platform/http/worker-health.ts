@@ -34,7 +34,8 @@ export async function startWorkerHealthServer(
     }
     if (url === '/health' || url === '/health/ready') {
       checkReadiness(deps, started).then(
-        (body) => send(body.status === 'ok' ? 200 : 503, body, body.status === 'ok' ? {} : { 'retry-after': '5' }),
+        (body) =>
+          send(body.status === 'ok' ? 200 : 503, body, body.status === 'ok' ? {} : { 'retry-after': '5' }),
         (err: unknown) => send(503, { error: (err as Error).message, code: 'SERVICE_UNAVAILABLE' }),
       );
       return;

@@ -126,7 +126,8 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
   watchRedis(queueConnection, dependency, 'queue');
   /** Redis errors are the dependency's (logged once per outage); anything else is logged as it comes. */
   const reportError = (err: Error, source: string, context: object, msg: string) => {
-    if (isRedisUnavailable(err) || (err as NodeJS.ErrnoException).code !== undefined) dependency.down(err, source);
+    if (isRedisUnavailable(err) || (err as NodeJS.ErrnoException).code !== undefined)
+      dependency.down(err, source);
     else logger.error({ err, ...context }, msg);
   };
   /** One BullMQ queue per lane, all on the producer connection. */
