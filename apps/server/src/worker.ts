@@ -44,6 +44,8 @@ async function main() {
   process.on('SIGTERM', () => void stop());
   // Until Redis answers, work() waits (the connection retries with backoff); say so once, clearly.
   const waiting = setTimeout(() => {
+    // Only when Redis really is down (a slow start on a busy machine is not an outage).
+    if (rt.monitor.get('redis')?.isUp() !== false) return;
     rt.logger.warn(
       { setting: 'REDIS_URL' },
       `worker cannot reach Redis at REDIS_URL (${describeTarget(config.redisUrl ?? '')}) yet: waiting for it, ` +
