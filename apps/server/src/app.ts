@@ -37,6 +37,7 @@ import {
 import { aiUsageRoutes } from './platform/ai/usage.routes';
 import { accessControl } from './platform/auth/access.plugin';
 import { AppError } from './platform/errors';
+import { isDatabaseUnavailable, isRedisUnavailable } from './platform/dependency-monitor';
 import { eventsRoutes } from './platform/events/events.routes';
 import { responseCompression } from './platform/http/compression';
 import { classifyDbError } from './platform/http/db-errors';
@@ -53,6 +54,8 @@ declare module 'fastify' {
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** `retry-after` of a 503 answered because Postgres or Redis is away (a restart takes seconds). */
+export const DEPENDENCY_RETRY_AFTER_S = 5;
 
 export type BuildAppOptions = {
   /** Built web app to serve at `/` (defaults to apps/web/dist when it exists). `false` serves none. */
@@ -186,6 +189,20 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
       req.log.warn({ err, sqlstate: refused.sqlstate }, 'database refused the request’s data');
       return reply.code(refused.status).send({ error: refused.message, code: refused.code });
     }
+    // A dependency that is away (Postgres restarting, Redis down) is a retryable 503, never a 500: the client
+    // tries again later and it works, with no one having to do anything.
+    const unavailable = isDatabaseUnavailable(err) ? 'database' : isRedisUnavailable(err) ? 'queue' : null;
+    if (unavailable) {
+      if (unavailable === 'database') rt.monitor.get('postgres')?.down(err, 'request');
+      req.log.warn({ err: err.message, dependency: unavailable }, 'dependency unavailable: answered 503');
+      return reply
+        .code(503)
+        .header('retry-after', String(DEPENDENCY_RETRY_AFTER_S))
+        .send({
+          error: `The ${unavailable} is temporarily unavailable; retry in a few seconds`,
+          code: 'SERVICE_UNAVAILABLE',
+        });
+    }
     // Never leak internals (stack, SQL) on 5xx.
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send({ error: 'Internal server error', code: 'INTERNAL' });
@@ -230,6 +247,7 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
     ...rt.config.rateLimit,
     redisUrl: rt.config.redisUrl,
     redisPrefix: rt.config.redisPrefix,
+    ...(rt.monitor.get('redis') ? { dependency: rt.monitor.get('redis') } : {}),
   });
 
   await app.register(fastifySwagger, {

@@ -20,6 +20,8 @@ export const jobRegistry = {
   'quality.rescore': z.object({ tutorId: z.string().min(1) }),
   /** Tier 3: nightly trends, peer percentiles and churn risk for every tutor, for one analysis date. */
   'quality.tier3': z.object({ date: z.iso.date().optional() }),
+  /** Re-enqueues mails left `pending` in email_reports without a job (every minute; email_reports is the outbox). */
+  'quality.email-sweep': z.object({}),
   /** Sends one email recorded in email_reports (idempotent by report id). */
   'quality.email': z.object({ reportId: z.uuid() }),
 } satisfies Record<string, z.ZodType>;

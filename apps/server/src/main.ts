@@ -10,6 +10,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './cli/seed/demo-accounts';
 import { ConfigError, loadConfig } from './config/env';
 import { users } from './db/schema/index';
 import { backfillQuality } from './modules/quality/index';
+import { StartupError } from './platform/startup';
 import { createRuntime, type Runtime } from './runtime';
 import type { Services } from './services';
 import { startWorkers } from './workers';
@@ -103,6 +104,12 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(
+    err instanceof StartupError
+      ? `Tutorpulse cannot start: ${err.message}`
+      : err instanceof Error
+        ? err.message
+        : err,
+  );
   process.exit(1);
 });

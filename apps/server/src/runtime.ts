@@ -11,6 +11,12 @@ import { createOpenAiProvider } from './platform/ai/openai-provider';
 import type { AiPort } from './platform/ai/port';
 import { createAiCallRecorder } from './platform/ai/recorder';
 import { systemClock, type Clock } from './platform/clock';
+import {
+  createDependencyMonitor,
+  describeTarget,
+  isDatabaseUnavailable,
+  type DependencyMonitor,
+} from './platform/dependency-monitor';
 import { createMemoryBus } from './platform/events/memory-bus';
 import type { EventBus } from './platform/events/port';
 import { createRedisBus } from './platform/events/redis-bus';
@@ -23,6 +29,7 @@ import { createMetrics, type Metrics } from './platform/metrics';
 import { createBullmqQueue } from './platform/queue/bullmq-queue';
 import { createMemoryQueue } from './platform/queue/memory-queue';
 import type { JobQueue } from './platform/queue/port';
+import { waitForPostgres } from './platform/startup';
 
 export type Runtime = {
   config: Config;
@@ -34,6 +41,8 @@ export type Runtime = {
   ids: IdSource;
   logger: Logger;
   metrics: Metrics;
+  /** Up/down state of Postgres and Redis, from every connection's errors and recoveries (one log line per change). */
+  monitor: DependencyMonitor;
   /**
    * The AI port: tasks run on the OpenAI-compatible provider when OPENAI_API_KEY is set (each task's local
    * answer on failure), else on their local answers; every call is recorded in ai_calls.
@@ -42,18 +51,48 @@ export type Runtime = {
   close(): Promise<void>;
 };
 
-export type RuntimeOverrides = Partial<Omit<Runtime, 'config' | 'close'>>;
+export type RuntimeOverrides = Partial<Omit<Runtime, 'config' | 'close' | 'monitor'>>;
 
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const monitor = createDependencyMonitor({ logger });
+  const postgres = config.databaseUrl
+    ? monitor.register('postgres', {
+        setting: 'DATABASE_URL',
+        target: describeTarget(config.databaseUrl),
+        // The start-up wait explains itself; after that, every outage is logged.
+        quietUntilUp: true,
+        // While down, probed so it is seen back even when nothing else queries it.
+        probe: () => probeDatabase(),
+      })
+    : undefined;
+  const redis = config.redisUrl
+    ? monitor.register('redis', { setting: 'REDIS_URL', target: describeTarget(config.redisUrl) })
+    : undefined;
+  let probeDatabase = () => Promise.resolve();
   const database =
     overrides.database ??
     (await createDatabase(
       config.databaseUrl
-        ? { kind: 'postgres', url: config.databaseUrl }
+        ? { kind: 'postgres', url: config.databaseUrl, ...(postgres ? { monitor: postgres } : {}) }
         : { kind: 'pglite', dataDir: path.join(config.dataDir, 'db') },
     ));
+  if (database.kind === 'postgres') {
+    try {
+      await waitForPostgres({
+        ping: () => database.ping(),
+        url: config.databaseUrl ?? '',
+        timeoutS: config.startupWaitS,
+        logger,
+      });
+    } catch (err) {
+      await database.close().catch(() => undefined);
+      monitor.close();
+      throw err;
+    }
+    probeDatabase = () => database.ping();
+  }
   await database.migrate();
   const queue =
     overrides.queue ??
@@ -65,6 +104,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           clock,
           logger,
           prefix: config.redisPrefix,
+          ...(redis ? { dependency: redis } : {}),
+          // Jobs failing because Postgres is away wait for it instead of spending their attempts.
+          isTransient: isDatabaseUnavailable,
         })
       : createMemoryQueue({ registry: jobRegistry, lanes: jobLanes, clock, logger }));
   const bus =
@@ -74,6 +116,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           redisUrl: config.redisUrl,
           channel: `${config.redisPrefix}:events`,
           onError: (err, context) => logger.warn({ err, context }, 'event bus'),
+          ...(redis ? { dependency: redis } : {}),
         })
       : createMemoryBus());
   const mailer =
@@ -108,8 +151,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     ids: overrides.ids ?? randomIds,
     logger,
     metrics,
+    monitor,
     ai,
     async close() {
+      monitor.close();
       // Queue first (lets in-flight jobs finish and write), then the connections they used.
       await queue.close().catch((err: unknown) => logger.error({ err }, 'closing queue failed'));
       await bus.close().catch((err: unknown) => logger.error({ err }, 'closing bus failed'));

@@ -6,6 +6,7 @@ import { and, isNotNull, lt, or } from 'drizzle-orm';
 import { authSessions, events, loginAttempts, webhookDeliveries } from './db/schema/index';
 import { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './modules/sessions/index';
 import {
+  createReportJobs,
   createTier1Handler,
   createTier2Handler,
   createTier3Jobs,
@@ -62,6 +63,7 @@ export async function runHousekeeping(rt: Runtime) {
 export async function startWorkers(rt: Runtime, services: Services, opts: { concurrency?: number } = {}) {
   const sessionJobs = createSessionJobs({ sessions: services.sessions, logger: rt.logger });
   const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
+  const reportJobs = createReportJobs({ reports: services.reports });
   // A single weak transcript is noise; a tutor whose recent analyses average below the bar is a coaching
   // case (critical red flags still flag on one session).
   const tier2 = createTier2Handler({
@@ -101,15 +103,35 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
       'quality.email': (payload, ctx) =>
         gate.background(() => services.reports.sendReport(payload.reportId, ctx)),
       ...tier3Jobs.handlers,
+      ...reportJobs.handlers,
     },
     { concurrency: opts.concurrency ?? 4 },
   );
+  // Schedules are remembered by the queue and re-asserted whenever Redis is back (it may have lost them).
   await rt.queue.schedule('housekeeping-daily', '30 3 * * *', 'platform.housekeeping', {});
   await rt.queue.schedule(SWEEP_SCHEDULER_ID, SWEEP_CRON, 'sessions.sweep', {});
+  await reportJobs.schedule(rt.queue);
   // Tier 3 (trends, percentiles, churn risk), nightly at 02:00 UTC.
   await tier3Jobs.schedule(rt.queue);
+
+  // Everything durable but unsent is swept from Postgres: sessions still `received` and mails still `pending`.
+  const sweepAll = async (why: string, opts: { staleAfterMs?: number } = {}) => {
+    await sessionJobs
+      .sweep(opts)
+      .catch((err: unknown) => rt.logger.warn({ err, why }, 'session sweep failed; the next one retries'));
+    await reportJobs
+      .sweep(opts)
+      .catch((err: unknown) => rt.logger.warn({ err, why }, 'mail sweep failed; the next one retries'));
+  };
+  // Redis came back without its jobs (restarted empty): everything in flight is gone, so this process (the
+  // queue tells exactly one) re-enqueues all of it now rather than after the sweeper's staleness delay.
+  rt.queue.onReady(({ dataLost }) => {
+    if (!dataLost) return;
+    rt.logger.warn(
+      'Redis lost its jobs (restarted empty?): re-enqueuing unprocessed sessions and pending mails',
+    );
+    void sweepAll('redis data lost', { staleAfterMs: 0 });
+  });
   // Sessions whose jobs died with the previous process (embedded mode keeps its queue in memory).
-  await sessionJobs
-    .sweep()
-    .catch((err: unknown) => rt.logger.error({ err }, 'start-up session sweep failed'));
+  await sweepAll('start-up');
 }

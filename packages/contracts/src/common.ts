@@ -115,6 +115,8 @@ export const ZHealth = z
       }),
     }),
     uptime_s: z.number(),
+    /** The dependencies that did not answer (present only when status is degraded). */
+    down: z.array(z.enum(['database', 'queue'])).optional(),
   })
   .meta({ id: 'Health' });
 export type THealth = z.infer<typeof ZHealth>;

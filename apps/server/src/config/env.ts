@@ -81,6 +81,8 @@ const ZEnv = z.object({
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120_000),
   SESSION_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   SESSION_MAX_FUTURE_DAYS: z.coerce.number().int().min(0).max(3_650).default(30),
+  STARTUP_WAIT_S: z.coerce.number().int().min(0).max(3_600).default(60),
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 export type Config = {
@@ -116,6 +118,10 @@ export type Config = {
    * Backfills of older history raise maxAgeDays.
    */
   sessionWindow: { maxAgeDays: number; maxFutureDays: number };
+  /** Seconds the API and workers wait for Postgres at start-up before giving up with a message. */
+  startupWaitS: number;
+  /** `npm run worker`: serve readiness (`/health`) and liveness (`/health/live`) on this port when set. */
+  workerHealthPort: number | undefined;
   version: string;
 };
 
@@ -184,6 +190,8 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
       perWebhookKeyPerMinute: e.WEBHOOK_RATE_LIMIT_PER_MINUTE,
     },
     sessionWindow: { maxAgeDays: e.SESSION_MAX_AGE_DAYS, maxFutureDays: e.SESSION_MAX_FUTURE_DAYS },
+    startupWaitS: e.STARTUP_WAIT_S,
+    workerHealthPort: e.WORKER_HEALTH_PORT,
     version: readVersion(),
   };
 }

@@ -37,18 +37,44 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 // numeric → number (rates and averages with a handful of decimals).
 pg.types.setTypeParser(1700, (v) => Number.parseFloat(v));
 
+/** Where the pool reports connection failures and recoveries (the runtime passes its dependency monitor). */
+export type ConnectionReporter = { down(err: unknown, source?: string): void; up(source?: string): void };
+const unreported: ConnectionReporter = { down() {}, up() {} };
+
 export type DatabaseOptions =
-  { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir: string | 'memory' };
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize?: number;
+      /** Where connection errors and recoveries are reported (see platform/dependency-monitor.ts). */
+      monitor?: ConnectionReporter;
+    }
+  | { kind: 'pglite'; dataDir: string | 'memory' };
+
+/** Longest wait for a new connection: a server that accepts TCP but never answers fails the query, not hangs it. */
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
-  if (opts.kind === 'postgres') return createPostgres(opts.url, opts.poolSize ?? 10);
+  if (opts.kind === 'postgres') return createPostgres(opts.url, opts.poolSize ?? 10, opts.monitor);
   return createPglite(opts.dataDir);
 }
 
-async function createPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
-  // An idle client erroring (server restart) must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
+async function createPostgres(url: string, poolSize: number, monitor = unreported): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  });
+  // A server restart (57P01 "terminating connection due to administrator command") errors idle clients (the
+  // pool's 'error') and checked-out ones between queries (each client's 'error'): both must be listened to or
+  // the process dies. The pool drops dead clients and opens new ones on demand, so the next query reconnects.
+  pool.on('error', (err) => monitor.down(err, 'pool'));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => monitor.down(err, 'pool'));
+    monitor.up('pool');
+  });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
@@ -65,7 +91,13 @@ async function createPostgres(url: string, poolSize: number): Promise<Database> 
       }
     },
     async ping() {
-      await db.execute(sql`select 1`);
+      try {
+        await pool.query('select 1');
+        monitor.up();
+      } catch (err) {
+        monitor.down(err, 'ping');
+        throw err;
+      }
     },
     async close() {
       await pool.end();

@@ -22,6 +22,7 @@ function createFakeQueue(initial: QueueCounts) {
       return counts;
     },
     ping: async () => undefined,
+    onReady: () => () => undefined,
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -17,6 +17,7 @@ export { createFlagService } from './flags.service';
 export { interventionsRoutes } from './interventions.routes';
 export { createInterventionService } from './interventions.service';
 export { reportsRoutes } from './reports.routes';
+export { createReportJobs, MAIL_SWEEP_SCHEDULER_ID } from './reports.jobs';
 export { createReportService } from './reports.service';
 export { createScoreService } from './scores.service';
 export { sessionDetailRoutes } from './session-detail.routes';

@@ -15,7 +15,7 @@
  * otherwise flood the inbox. The rare crash between the SMTP server accepting a message and the row being
  * marked sent re-sends it with the same Message-ID, which mail clients recognise as the same message.
  */
-import { and, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { TRole } from '@tutorpulse/contracts/identity';
 import type { TFinding, TSession, TTutorScore } from '@tutorpulse/contracts/quality';
 import type { TEmailReport, TEmailReportPage, TEmailReportsQuery } from '@tutorpulse/contracts/quality-flags';
@@ -41,6 +41,12 @@ type ReportRow = typeof emailReports.$inferSelect;
 /** Sessions that ended longer ago than this get no mail (backfilled or imported history). */
 export const REPORT_MAX_AGE_MS = 24 * 3_600_000;
 export const EMAIL_JOB_DEFAULTS = { attempts: 5, backoffMs: 30_000 } as const;
+/**
+ * The mail sweep: `email_reports` rows still `pending` and untouched this long have lost their job (Redis
+ * restarted empty, a crash between insert and enqueue) and are enqueued again, `batch` at a time until none
+ * are left. A row waiting out a retry backoff may get a second job: harmless, sends are claimed (see below).
+ */
+export const MAIL_SWEEP = { staleAfterMs: 2 * 60_000, batch: 500 } as const;
 const MAX_ERROR_LENGTH = 2_000;
 
 export type QueueResult = {
@@ -361,6 +367,50 @@ export function createReportService(deps: {
         );
         throw err;
       }
+    },
+
+    /**
+     * Re-enqueues pending mails nobody is working on (see MAIL_SWEEP), oldest first, until none are left. The job
+     * id carries the row's attempt count, so repeated sweeps of one attempt enqueue it once.
+     */
+    async sweepPending(opts: Partial<typeof MAIL_SWEEP> = {}): Promise<{ requeued: number }> {
+      const cfg = { ...MAIL_SWEEP, ...opts };
+      const before = new Date(clock.now().getTime() - cfg.staleAfterMs);
+      let requeued = 0;
+      let after: { createdAt: Date; id: string } | undefined;
+      for (;;) {
+        const rows = await db
+          .select({ id: emailReports.id, attempts: emailReports.attempts, createdAt: emailReports.createdAt })
+          .from(emailReports)
+          .where(
+            and(
+              eq(emailReports.status, 'pending'),
+              lte(emailReports.updatedAt, before),
+              after
+                ? or(
+                    sql`${emailReports.createdAt} > ${after.createdAt}`,
+                    and(eq(emailReports.createdAt, after.createdAt), sql`${emailReports.id} > ${after.id}`),
+                  )
+                : undefined,
+            ),
+          )
+          .orderBy(asc(emailReports.createdAt), asc(emailReports.id))
+          .limit(cfg.batch);
+        if (rows.length === 0) break;
+        const added = await queue.addBulk(
+          rows.map((r) => ({
+            name: 'quality.email' as const,
+            payload: { reportId: r.id },
+            opts: { jobId: `${r.id}:sweep:a${r.attempts}`, attempts, backoffMs },
+          })),
+        );
+        requeued += added.filter((a) => a.added).length;
+        const last = rows[rows.length - 1]!;
+        after = { createdAt: last.createdAt, id: last.id };
+        if (rows.length < cfg.batch) break;
+      }
+      if (requeued > 0) logger.info({ requeued }, 'mail sweep: pending mails enqueued again');
+      return { requeued };
     },
 
     /** Admin view of the ledger, newest first. */

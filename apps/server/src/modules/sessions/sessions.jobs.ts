@@ -6,7 +6,7 @@
 import type { JobHandlers } from '../../platform/queue/port';
 import type { AppJobs } from '../../jobs';
 import type { Logger } from '../../platform/logger';
-import type { SessionService } from './sessions.service';
+import { SWEEP, type SessionService, type SweepResult } from './sessions.service';
 
 export const SWEEP_SCHEDULER_ID = 'sessions-sweep';
 export const SWEEP_CRON = '* * * * *';
@@ -14,10 +14,26 @@ export const SWEEP_CRON = '* * * * *';
 export function createSessionJobs(deps: { sessions: SessionService; logger: Logger }) {
   const { sessions, logger } = deps;
 
-  async function sweep() {
-    const result = await sessions.sweepStuck();
-    if (result.requeued > 0 || result.failed > 0) logger.info({ ...result }, 'session sweep');
-    return result;
+  /**
+   * Claims and re-enqueues stuck sessions a batch at a time until a batch comes back short: a backlog of any
+   * size is re-enqueued in one run, not SWEEP.batch a minute. `staleAfterMs` 0 (Redis came back empty: every
+   * job is gone) takes every session still `received`/`processing`.
+   */
+  async function sweep(opts: { staleAfterMs?: number } = {}): Promise<SweepResult> {
+    const total: SweepResult = { requeued: 0, failed: 0, failedSessionIds: [] };
+    let before: Date | undefined;
+    for (;;) {
+      const result = await sessions.sweepStuck(before ? { ...opts, before } : opts);
+      before = result.cutoff;
+      total.requeued += result.requeued;
+      total.failed += result.failed;
+      total.failedSessionIds.push(...result.failedSessionIds);
+      if (result.requeued + result.failed < SWEEP.batch) break;
+    }
+    if (total.requeued > 0 || total.failed > 0) {
+      logger.info({ requeued: total.requeued, failed: total.failed }, 'session sweep');
+    }
+    return total;
   }
 
   const handlers = {

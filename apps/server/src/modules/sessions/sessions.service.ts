@@ -82,7 +82,13 @@ export type IngestOptions = {
   ctx?: RequestContext;
 };
 
-export type SweepResult = { requeued: number; failed: number; failedSessionIds: string[] };
+export type SweepResult = {
+  requeued: number;
+  failed: number;
+  failedSessionIds: string[];
+  /** Sessions untouched since this time were looked at: pass it back as `before` to sweep the next batch. */
+  cutoff?: Date;
+};
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -450,12 +456,14 @@ export function createSessionService(deps: {
      * The claim and the enqueue share a transaction: if the queue is down nothing is counted, and the retry
      * re-uses the same job ids.
      */
-    async sweepStuck(opts: Partial<typeof SWEEP> = {}): Promise<SweepResult> {
+    async sweepStuck(opts: Partial<typeof SWEEP> & { before?: Date } = {}): Promise<SweepResult> {
       const cfg = { ...SWEEP, ...opts };
       const now = clock.now();
+      // A fixed cutoff across the batches of one sweep: a session claimed by this sweep is touched after it.
+      const cutoff = opts.before ?? new Date(now.getTime() - cfg.staleAfterMs);
       const claimed = await db.transaction(async (tx) => {
         const rows = await repo.claimStuckSessions(tx, {
-          before: new Date(now.getTime() - cfg.staleAfterMs),
+          before: cutoff,
           at: now,
           limit: cfg.batch,
           maxSweeps: cfg.maxSweeps,
@@ -487,6 +495,7 @@ export function createSessionService(deps: {
         requeued: claimed.length - gaveUp.length,
         failed: gaveUp.length,
         failedSessionIds: gaveUp.map((r) => r.sessionId),
+        cutoff,
       };
     },
   };

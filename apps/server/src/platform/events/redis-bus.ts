@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { redisRetryStrategy, watchRedis, type DependencyHandle } from '../dependency-monitor';
 import { createFanout, warnOnBusError, type BusErrorHandler } from './memory-bus';
 import type { EventBus } from './port';
 
@@ -27,6 +28,8 @@ export type RedisBusOptions = {
   redisUrl: string;
   channel?: string;
   onError?: BusErrorHandler;
+  /** Where connection errors and recoveries go (logged once per outage) instead of onError. */
+  dependency?: DependencyHandle;
 };
 
 export function createRedisBus(opts: RedisBusOptions): EventBus {
@@ -41,6 +44,7 @@ export function createRedisBus(opts: RedisBusOptions): EventBus {
     // event is already stored and clients catch up from the table when they reconnect.
     maxRetriesPerRequest: 3,
     connectionName: `bus-pub:${connectionTag}`,
+    retryStrategy: redisRetryStrategy,
   });
   const subscriber = new Redis(opts.redisUrl, {
     // The SUBSCRIBE sent at start-up must wait out a Redis that is not up yet instead of giving up after
@@ -49,10 +53,16 @@ export function createRedisBus(opts: RedisBusOptions): EventBus {
     maxRetriesPerRequest: null,
     autoResubscribe: true,
     connectionName: `bus-sub:${connectionTag}`,
+    retryStrategy: redisRetryStrategy,
   });
   // Without 'error' listeners ioredis prints every failed reconnect attempt to the console.
-  publisher.on('error', (error) => onError(error, 'publisher-connection'));
-  subscriber.on('error', (error) => onError(error, 'subscriber-connection'));
+  if (opts.dependency) {
+    watchRedis(publisher, opts.dependency, 'bus-publisher');
+    watchRedis(subscriber, opts.dependency, 'bus-subscriber');
+  } else {
+    publisher.on('error', (error) => onError(error, 'publisher-connection'));
+    subscriber.on('error', (error) => onError(error, 'subscriber-connection'));
+  }
 
   subscriber.on('message', (from: string, message: string) => {
     if (from !== channel) return;

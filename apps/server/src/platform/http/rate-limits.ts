@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from
 import fastifyRateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
+import { redisRetryStrategy, watchRedis, type DependencyHandle } from '../dependency-monitor';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,6 +40,8 @@ export type RateLimitOptions = RateLimitSettings & {
   /** Scaled mode: counters shared through Redis under `<redisPrefix>:rate:`. */
   redisUrl?: string;
   redisPrefix: string;
+  /** Where the limiter's Redis connection reports errors and recoveries (logged once per outage). */
+  dependency?: DependencyHandle;
 };
 
 const WINDOW_MS = 60_000;
@@ -60,7 +63,7 @@ function errorBody(_req: FastifyRequest, ctx: { ttl: number }) {
 
 export const rateLimits = fp(
   async (app: FastifyInstance, opts: RateLimitOptions) => {
-    const redis = opts.redisUrl ? limiterRedis(app, opts.redisUrl) : undefined;
+    const redis = opts.redisUrl ? limiterRedis(app, opts.redisUrl, opts.dependency) : undefined;
     if (redis) app.addHook('onClose', async () => void redis.disconnect());
 
     await app.register(fastifyRateLimit, {
@@ -96,14 +99,18 @@ export const rateLimits = fp(
  * count at once (and the request passes) instead of holding answers; reconnects with capped backoff; one log
  * line per outage, not one per request.
  */
-function limiterRedis(app: FastifyInstance, url: string): Redis {
+function limiterRedis(app: FastifyInstance, url: string, dependency?: DependencyHandle): Redis {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: 500,
     connectTimeout: 2_000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+    retryStrategy: redisRetryStrategy,
   });
+  if (dependency) {
+    watchRedis(redis, dependency, 'rate-limits');
+    return redis;
+  }
   let down = false;
   redis.on('error', (err) => {
     if (down) return;

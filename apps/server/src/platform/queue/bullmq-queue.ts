@@ -15,6 +15,13 @@ import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Clock } from '../clock';
+import {
+  isRedisUnavailable,
+  redisRetryStrategy,
+  unmonitored,
+  watchRedis,
+  type DependencyHandle,
+} from '../dependency-monitor';
 import type {
   AddResult,
   FailedJob,
@@ -25,6 +32,7 @@ import type {
   JobRegistry,
   LaneSpecs,
   QueueCounts,
+  QueueReadyInfo,
 } from './port';
 import { DEFAULT_LANE, laneConcurrency, laneIndex } from './port';
 import {
@@ -62,6 +70,17 @@ export type BullmqQueueOptions<R extends JobRegistry> = {
   /** Accepted for symmetry with the in-process adapter: BullMQ stamps its own times. */
   clock?: Clock;
   logger?: QueueLogger;
+  /** Where Redis connection errors and recoveries are reported (one throttled log line per outage). */
+  dependency?: DependencyHandle;
+  /**
+   * Errors that say a dependency of the handler is away (e.g. Postgres restarting), not that the job is bad: such
+   * a job is put back, delayed, without spending an attempt, so it survives an outage of any length.
+   */
+  isTransient?: (err: unknown) => boolean;
+  /** First delay of a job put back for a transient error; doubles up to 30 s. Default 2 s. */
+  transientDelayMs?: number;
+  /** How often the schedules are checked and re-created when missing (default 30 s). */
+  scheduleCheckMs?: number;
 };
 
 /** What is stored as BullMQ job data: the payload plus the token that tells this add from an earlier one. */
@@ -76,6 +95,9 @@ const IDLE_RETRY_SCAN = 200;
 const WORKER_SLOTS = 25;
 /** A worker without a handler for a job (e.g. an older build during a rolling deploy) hands it back. */
 const NO_HANDLER_DELAY_MS = 30_000;
+const TRANSIENT_MAX_DELAY_MS = 30_000;
+/** Written once per Redis lifetime: its disappearance (or a new value) means Redis lost its data. */
+const SENTINEL_KEY = 'tutorpulse:epoch';
 
 export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOptions<R>): JobQueue<R> {
   const { registry, redisUrl } = opts;
@@ -95,14 +117,25 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
   // own (it needs `require`), and owning them lets ping() and close() reach them.
   // Producer side: a command fails after a few reconnect attempts instead of hanging an API request (the
   // sessions table is the durable inbox and the sweeper re-enqueues).
-  const queueConnection = new Redis(redisUrl, { maxRetriesPerRequest: 3, connectionName: `${prefix}:queue` });
-  queueConnection.on('error', (err) => logger.warn({ err }, 'job queue redis connection error'));
+  const dependency = opts.dependency ?? unmonitored;
+  const queueConnection = new Redis(redisUrl, {
+    maxRetriesPerRequest: 3,
+    connectionName: `${prefix}:queue`,
+    retryStrategy: redisRetryStrategy,
+  });
+  watchRedis(queueConnection, dependency, 'queue');
+  /** Redis errors are the dependency's (logged once per outage); anything else is logged as it comes. */
+  const reportError = (err: Error, source: string, context: object, msg: string) => {
+    if (isRedisUnavailable(err) || (err as NodeJS.ErrnoException).code !== undefined)
+      dependency.down(err, source);
+    else logger.error({ err, ...context }, msg);
+  };
   /** One BullMQ queue per lane, all on the producer connection. */
   const queues = new Map<string, Queue<Envelope>>();
   for (const lane of [DEFAULT_LANE, ...Object.keys(opts.lanes ?? {})]) {
     const name = lane === DEFAULT_LANE ? queueName : `${queueName}-${lane}`;
     const q = new Queue<Envelope>(name, { connection: queueConnection, prefix });
-    q.on('error', (err) => logger.warn({ err, lane }, 'job queue error'));
+    q.on('error', (err) => reportError(err, 'queue', { lane }, 'job queue error'));
     queues.set(lane, q);
   }
   const allQueues = [...queues.values()];
@@ -111,6 +144,102 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
   const workers: Array<{ worker: Worker<Envelope>; connection: Redis }> = [];
   let working = false;
   let closing: Promise<void> | undefined;
+
+  // Schedules as the callers want them, re-asserted after Redis comes back (it may have restarted empty).
+  const schedules = new Map<string, () => Promise<void>>();
+  const readyListeners = new Set<(info: QueueReadyInfo) => void>();
+  let epoch: string | undefined;
+  let lostContact = false;
+
+  async function assertSchedules(onlyMissing: boolean) {
+    for (const [id, upsert] of schedules) {
+      if (closing) return;
+      try {
+        if (onlyMissing) {
+          const present = await Promise.all(allQueues.map((q) => q.getJobScheduler(escapeId(id))));
+          if (present.some(Boolean)) continue;
+          logger.warn({ schedulerId: id }, 'job schedule missing in Redis (restarted empty?): re-created');
+        }
+        await upsert();
+      } catch (err) {
+        reportError(err as Error, 'queue', { schedulerId: id }, 'could not assert job schedule');
+        return;
+      }
+    }
+  }
+
+  /**
+   * Whether Redis lost its data since this process last looked: the epoch key is written once (SET NX); a
+   * missing or different value means a restart without persistence (or a flush). Only the process whose write
+   * wins reports the loss, so one process re-enqueues, not all of them.
+   */
+  async function checkEpoch(): Promise<boolean> {
+    const key = `${prefix}:${SENTINEL_KEY}`;
+    const mine = randomUUID();
+    const won = (await queueConnection.set(key, mine, 'NX')) === 'OK';
+    const current = won ? mine : await queueConnection.get(key);
+    const lost = epoch !== undefined && won;
+    epoch = current ?? undefined;
+    return lost;
+  }
+
+  queueConnection.on('close', () => {
+    if (!closing) lostContact = true;
+  });
+  queueConnection.on('ready', () => {
+    if (closing) return;
+    const reconnect = lostContact;
+    lostContact = false;
+    void (async () => {
+      let dataLost = false;
+      try {
+        dataLost = await checkEpoch();
+      } catch (err) {
+        reportError(err as Error, 'queue', {}, 'could not read the Redis epoch');
+      }
+      if (reconnect || dataLost) await assertSchedules(!dataLost);
+      if (!reconnect) return;
+      for (const l of readyListeners) {
+        try {
+          l({ dataLost });
+        } catch (err) {
+          logger.error({ err }, 'queue ready listener failed');
+        }
+      }
+    })();
+  });
+  const scheduleCheck = setInterval(() => {
+    if (schedules.size === 0 || closing || queueConnection.status !== 'ready') return;
+    void assertSchedules(true);
+  }, opts.scheduleCheckMs ?? 30_000);
+  scheduleCheck.unref();
+
+  const transientBase = opts.transientDelayMs ?? 2_000;
+
+  async function upsertScheduler(
+    name: string,
+    schedulerId: string,
+    cron: string,
+    tz: string,
+    data: Envelope,
+    o: ResolvedJobOptions,
+  ) {
+    await queueFor(name).upsertJobScheduler(
+      escapeId(schedulerId),
+      { pattern: cron, tz },
+      {
+        name,
+        data,
+        opts: {
+          priority: DEFAULT_PRIORITY,
+          attempts: o.attempts,
+          backoff: { type: 'exponential', delay: o.backoffMs },
+          removeOnComplete: { count: keepCompleted },
+          removeOnFail: { age: FAILED_RETENTION_S },
+        },
+      },
+    );
+  }
 
   const assertOpen = () => {
     if (closing) throw new Error('job queue is closed');
@@ -275,11 +404,13 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
       });
       for (const { lane, queue, slots } of plan) {
         // BullMQ requires maxRetriesPerRequest null on worker connections (blocking commands must not time out).
+        const source = `worker:${lane}:${workers.length}`;
         const connection = new Redis(redisUrl, {
           maxRetriesPerRequest: null,
           connectionName: `${prefix}:worker:${lane}`,
+          retryStrategy: redisRetryStrategy,
         });
-        connection.on('error', (err) => logger.warn({ err, lane }, 'job worker redis connection error'));
+        watchRedis(connection, dependency, source);
         const w = new Worker<Envelope>(
           queue.name,
           async (job, token) => {
@@ -297,11 +428,24 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
               attempt: job.attemptsMade + 1,
               attemptsMax: job.opts.attempts ?? 1,
             };
-            await handler(parsed.value, ctx);
+            try {
+              await handler(parsed.value, ctx);
+            } catch (err) {
+              if (!opts.isTransient?.(err) || !token) throw err;
+              // A dependency is away: back to delayed without spending an attempt, waiting longer each time.
+              const deferrals = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
+              const delay = Math.min(transientBase * 2 ** Math.min(deferrals, 10), TRANSIENT_MAX_DELAY_MS);
+              logger.warn(
+                { jobId: ctx.id, name: job.name, delayMs: delay, err: describeError(err) },
+                'job deferred: a dependency is unavailable',
+              );
+              await job.moveToDelayed(Date.now() + delay, token);
+              throw new DelayedError();
+            }
           },
           { connection, prefix, concurrency: slots },
         );
-        w.on('error', (err) => logger.error({ err, lane }, 'job worker error'));
+        w.on('error', (err) => reportError(err, source, { lane }, 'job worker error'));
         w.on('completed', (job) => events.emit(toJobEvent(job)));
         w.on('failed', (job, err) => {
           if (job) events.emit(toJobEvent(job, err));
@@ -309,6 +453,8 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
         workers.push({ worker: w, connection });
       }
       await Promise.all(workers.map(({ worker }) => worker.waitUntilReady()));
+      // The epoch this worker's data belongs to (a later loss is told to one working process).
+      if (epoch === undefined) await checkEpoch().catch(() => undefined);
     },
 
     async schedule(schedulerId, cron, name, payload, scheduleOpts) {
@@ -318,26 +464,26 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
       assertValidCron(cron, tz);
       const o = resolveJobOptions({}, defaults);
       const data: Envelope = { payload: stored, addToken: `scheduler:${schedulerId}` };
-      await queueFor(name).upsertJobScheduler(
-        escapeId(schedulerId),
-        { pattern: cron, tz },
-        {
-          name,
-          data,
-          opts: {
-            priority: DEFAULT_PRIORITY,
-            attempts: o.attempts,
-            backoff: { type: 'exponential', delay: o.backoffMs },
-            removeOnComplete: { count: keepCompleted },
-            removeOnFail: { age: FAILED_RETENTION_S },
-          },
-        },
-      );
+      const upsert = () => upsertScheduler(name, schedulerId, cron, tz, data, o);
+      schedules.set(schedulerId, upsert);
+      try {
+        await upsert();
+      } catch (err) {
+        if (!isRedisUnavailable(err)) throw err;
+        // Redis is away: the schedule is kept and asserted as soon as it is back.
+        dependency.down(err, 'queue');
+      }
     },
 
     async unschedule(schedulerId) {
       assertOpen();
+      schedules.delete(schedulerId);
       await Promise.all(allQueues.map((queue) => queue.removeJobScheduler(escapeId(schedulerId))));
+    },
+
+    onReady(listener) {
+      readyListeners.add(listener);
+      return () => readyListeners.delete(listener);
     },
 
     async listFailed(page) {
@@ -419,6 +565,8 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
 
     close() {
       closing ??= (async () => {
+        clearInterval(scheduleCheck);
+        readyListeners.clear();
         // Workers first: their close() waits for in-flight jobs, which still need the connections.
         await Promise.all(
           workers.map(({ worker }) =>

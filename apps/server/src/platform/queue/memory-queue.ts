@@ -574,6 +574,11 @@ export function createMemoryQueue<R extends JobRegistry>(opts: MemoryQueueOption
       assertOpen();
     },
 
+    // In-process: nothing to lose contact with.
+    onReady() {
+      return () => {};
+    },
+
     onEvent(listener) {
       return events.add(listener);
     },

@@ -61,6 +61,13 @@ export type JobEvent =
 
 export type AddResult = { id: string; added: boolean };
 
+/**
+ * The queue's backend is reachable again after an outage (never fired by the in-process adapter). `dataLost`:
+ * the backend came back without the jobs it held (Redis restarted empty); told to exactly one working process,
+ * which should re-enqueue from the database what was in flight.
+ */
+export type QueueReadyInfo = { dataLost: boolean };
+
 /** The default lane: every job name not given a lane of its own. */
 export const DEFAULT_LANE = 'default';
 
@@ -139,6 +146,12 @@ export interface JobQueue<R extends JobRegistry = JobRegistry> {
   counts(): Promise<QueueCounts>;
   /** Checks the backend answers (Redis ping for BullMQ); throws when it does not. */
   ping(): Promise<void>;
+  /**
+   * Called whenever the backend's connection becomes ready again after being lost. Schedules given to
+   * schedule() are re-asserted by the adapter itself (on reconnect and every 30 s), so a backend that restarts
+   * empty does not lose them. Returns an unsubscribe function.
+   */
+  onReady(listener: (info: QueueReadyInfo) => void): () => void;
   /** Listens to job completions and failures (metrics, tests). Returns an unsubscribe function. */
   onEvent(listener: (event: JobEvent) => void): () => void;
   /** Resolves when nothing is waiting, active or delayed-and-due (tests, CLI, bench). A job waiting out a retry
