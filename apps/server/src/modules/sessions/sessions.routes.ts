@@ -104,7 +104,10 @@ export function sessionsRoutes(deps: { sessions: SessionService; webhookSecret: 
         },
         async (req, reply) =>
           ingestOr503(reply, async () => {
-            const result = await sessions.ingest(req.body, { webhookId: req.headers['webhook-id'] });
+            const result = await sessions.ingest(req.body, {
+              webhookId: req.headers['webhook-id'],
+              elapsedMs: reply.elapsedTime,
+            });
             return reply.code(202).send(toAcceptedResponse(result));
           }),
       );
@@ -126,7 +129,11 @@ export function sessionsRoutes(deps: { sessions: SessionService; webhookSecret: 
       },
       async (req, reply) =>
         ingestOr503(reply, async () => {
-          const result = await sessions.ingest(req.body, { by: principalOf(req), ctx: requestContext(req) });
+          const result = await sessions.ingest(req.body, {
+            by: principalOf(req),
+            ctx: requestContext(req),
+            elapsedMs: reply.elapsedTime,
+          });
           return reply.code(202).send(toAcceptedResponse(result));
         }),
     );

@@ -92,6 +92,11 @@ export type IngestOptions = {
   /** Who ingested it through the API (audited when something changed); absent for signed webhooks. */
   by?: Principal;
   ctx?: RequestContext;
+  /**
+   * Time the request has already spent before ingestion (parsing, signature check, waiting for the event
+   * loop): the store deadline counts from the request's arrival, so a lagging process still answers in time.
+   */
+  elapsedMs?: number;
 };
 
 export type SweepResult = { requeued: number; failed: number; failedSessionIds: string[] };
@@ -388,6 +393,8 @@ export function createSessionService(deps: {
       // Answered 503 unless committed within the deadline; once committed, the answer waits for the enqueue
       // (itself bounded by enqueueTimeoutMs) and is a 202.
       let committed = false;
+      const budgetMs = Math.max(0, storeDeadlineMs - Math.max(0, opts.elapsedMs ?? 0));
+      if (budgetMs === 0) throw cannotStore(`not stored within ${storeDeadlineMs} ms`);
       const done = committer.submit(
         {
           onCommitted: () => {
@@ -399,7 +406,7 @@ export function createSessionService(deps: {
           by: opts.by,
           ctx: opts.ctx,
         },
-        { deadline: performance.now() + storeDeadlineMs },
+        { deadline: performance.now() + budgetMs },
       );
       return new Promise<IngestResult>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -409,7 +416,7 @@ export function createSessionService(deps: {
             'session not stored within its deadline; answered 503',
           );
           reject(cannotStore(`not stored within ${storeDeadlineMs} ms`));
-        }, storeDeadlineMs);
+        }, budgetMs);
         done.then(
           (result) => {
             clearTimeout(timer);
