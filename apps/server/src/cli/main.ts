@@ -40,7 +40,12 @@ export type SeedCommandOptions = {
 };
 
 /** Output sinks, swappable so tests can capture what the CLI prints. */
-export type CliIo = { out: (line: string) => void; err: (line: string) => void };
+export type CliIo = {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Settings to read instead of the process environment (tests). */
+  env?: Record<string, string | undefined>;
+};
 const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 export function createProgram(io: CliIo = consoleIo): Command {
@@ -243,7 +248,7 @@ async function withDatabase(
   io: CliIo,
   act: (config: Config, database: Database) => Promise<void>,
 ): Promise<void> {
-  const config = loadConfig();
+  const config = io.env ? loadConfig(io.env) : loadConfig();
   const database = await createDatabase(
     config.databaseUrl
       ? { kind: 'postgres', url: config.databaseUrl }

@@ -278,7 +278,6 @@ describe.each(cliModes)('tutorpulse seed ($name)', ({ scaled }) => {
   let tmp: string;
   let env: Record<string, string | undefined>;
   let dispose: () => Promise<void> = async () => {};
-  const saved = { ...process.env };
 
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(tmpdir(), 'tp-seed-cli-'));
@@ -318,36 +317,25 @@ describe.each(cliModes)('tutorpulse seed ($name)', ({ scaled }) => {
   });
 
   async function seedCli(...args: string[]) {
-    for (const [k, v] of Object.entries(env)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
     const out: string[] = [];
     const err: string[] = [];
-    try {
-      const code = await runCli(
-        [
-          'node',
-          'tutorpulse',
-          'seed',
-          '--scale',
-          '0.01',
-          '--days',
-          '20',
-          '--now',
-          NOW.toISOString(),
-          '--quiet',
-          ...args,
-        ],
-        { out: (l) => out.push(l), err: (l) => err.push(l) },
-      );
-      return { code, out: out.join('\n'), err: err.join('\n') };
-    } finally {
-      for (const k of Object.keys(env)) {
-        if (saved[k] === undefined) delete process.env[k];
-        else process.env[k] = saved[k];
-      }
-    }
+    const code = await runCli(
+      [
+        'node',
+        'tutorpulse',
+        'seed',
+        '--scale',
+        '0.01',
+        '--days',
+        '20',
+        '--now',
+        NOW.toISOString(),
+        '--quiet',
+        ...args,
+      ],
+      { out: (l) => out.push(l), err: (l) => err.push(l), env },
+    );
+    return { code, out: out.join('\n'), err: err.join('\n') };
   }
 
   async function statusCounts() {
