@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
@@ -36,6 +37,7 @@ import { dropRedisNamespace } from '@tutorpulse/server/src/platform/redis-namesp
 import { createRuntime, type Runtime } from '@tutorpulse/server/src/runtime';
 import type { Services } from '@tutorpulse/server/src/services';
 import { startWorkers as startInlineWorkers } from '@tutorpulse/server/src/workers';
+import { rowsOf } from '@tutorpulse/server/src/db/bulk';
 import { withFreshDatabase } from './fresh-db';
 import type { Delivery, SendersJob, SendersResult } from './http-senders';
 import type { WorkerChildSettings } from './worker-child';
@@ -50,6 +52,7 @@ const WORKER_CONCURRENCY = 8;
 
 type Settings = {
   webhooks: number;
+  burst: number;
   steadyRate: number;
   steadySeconds: number;
   daySessions: number;
@@ -73,6 +76,7 @@ function settingsFor(target: Target): Settings {
     .filter((s) => Number.isFinite(s) && s > 0);
   return {
     webhooks: Math.round(envNumber('BENCH_WEBHOOKS', quick ? 1000 : 3000)),
+    burst: Math.round(envNumber('BENCH_BURST', quick ? 1000 : 5000)),
     steadyRate: envNumber('BENCH_STEADY_RATE', 100),
     steadySeconds: envNumber('BENCH_STEADY_SECONDS', quick ? 5 : 20),
     daySessions: Math.round(envNumber('BENCH_DAY_SESSIONS', quick ? 1000 : 3000)),
@@ -456,6 +460,145 @@ async function runSenders(file: string): Promise<SendersResult> {
   return JSON.parse(out.trim().split('\n').at(-1)!) as SendersResult;
 }
 
+const BURST_SENDERS = 100;
+
+/**
+ * 1c (scaled mode only): a burst as the platform sends it, issue 10's figure: one API process (the real entry
+ * point) and one worker process (`npm run worker`'s code) on a fresh database and Redis prefix, `BENCH_BURST`
+ * signed deliveries from 100 concurrent senders in a process of their own. Prints accepted/s, the 202 latency,
+ * and received → scored (the session's `received_at` to its `processed_at`, both written by the server) once
+ * the workers have drained the burst.
+ */
+async function phaseBurst(
+  target: Target,
+  s: Settings,
+  dataset: DemoDataset,
+  payloads: TWebhookPayload[],
+  warmup: TWebhookPayload[],
+) {
+  if (!target.databaseUrl || !target.redisUrl) return;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tp-bench-burst-'));
+  const prefix = `tpbenchb_${randomBytes(3).toString('hex')}`;
+  const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
+  const jwtSecret = randomBytes(32).toString('hex');
+  const run = async (databaseUrl: string) => {
+    const database = await createDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 2 });
+    let stopWorkers: (() => Promise<void>) | undefined;
+    let server: ServerProcess | undefined;
+    try {
+      await database.migrate();
+      await writeDirectory(database.db, dataset);
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DATA_DIR: dataDir,
+        HOST: '127.0.0.1',
+        JWT_SECRET: jwtSecret,
+        WEBHOOK_SECRET: webhookSecret,
+        RUN_WORKERS: 'false',
+        DEMO_SEED: 'off',
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        RATE_LIMIT_API_KEY_PER_MINUTE: '100000000',
+        WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000',
+        REDIS_PREFIX: prefix,
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: target.redisUrl,
+      };
+      delete env.LOG_LEVEL;
+      server = await startServerProcess(env);
+      stopWorkers = await spawnWorkers({
+        databaseUrl,
+        redisUrl: target.redisUrl!,
+        prefix,
+        dataDir,
+        jwtSecret,
+        webhookSecret,
+        concurrency: WORKER_CONCURRENCY,
+      });
+      const signer = new Webhook(webhookSecret);
+      const strip = ({ body, headers }: Signed): Delivery => ({ body, headers });
+      const url = `${server.baseUrl}${WEBHOOK_URL}`;
+      // Warm-up first, on its own and drained, so the burst starts on warm processes and an empty queue.
+      const warmFile = path.join(dataDir, 'warmup.json');
+      writeFileSync(
+        warmFile,
+        JSON.stringify({
+          urls: [url],
+          concurrency: BURST_SENDERS,
+          warmup: [],
+          measured: warmup.map((p) => strip(sign(signer, p))),
+        } satisfies SendersJob),
+      );
+      await runSenders(warmFile);
+      await waitDrained(database, 120_000);
+      const burst = payloads.slice(0, s.burst);
+      const file = path.join(dataDir, 'burst.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          urls: [url],
+          concurrency: BURST_SENDERS,
+          warmup: [],
+          measured: burst.map((p) => strip(sign(signer, p))),
+        } satisfies SendersJob),
+      );
+      const burstStart = new Date();
+      const r = await runSenders(file);
+      const drained = await waitDrained(database, 180_000);
+      const latencies = [...r.latenciesMs].sort((a, b) => a - b);
+      const accepted = r.codes['202'] ?? 0;
+      printFigure(
+        `burst: ${burst.length} signed webhooks, ${BURST_SENDERS} senders, 1 API + 1 worker process`,
+        (accepted / r.elapsedMs) * 1000,
+        `accepted/s ${target3('≥ 1,000/s')}`,
+      );
+      printFigure(
+        '  202 latency p50 / p95 / p99',
+        `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 95))} / ${ms(percentile(latencies, 99))}`,
+        'ms',
+      );
+      printFigure('  answers', codesText(new Map(Object.entries(r.codes).map(([c, n]) => [Number(c), n]))));
+      const [q] = rowsOf<{ n: number; p50: number | null; p99: number | null; max: number | null }>(
+        await database.db.execute(sql`
+          select count(*)::int as n,
+                 percentile_cont(0.5) within group (order by extract(epoch from processed_at - received_at)) * 1000 as p50,
+                 percentile_cont(0.99) within group (order by extract(epoch from processed_at - received_at)) * 1000 as p99,
+                 max(extract(epoch from processed_at - received_at)) * 1000 as max
+          from sessions where received_at >= ${burstStart.toISOString()}::timestamptz and processed_at is not null`),
+      );
+      printFigure(
+        '  received → scored p50 / p99 / max',
+        `${ms(Number(q?.p50))} / ${ms(Number(q?.p99))} / ${ms(Number(q?.max))}`,
+        `ms over ${q?.n ?? 0} sessions ${target3('p99 ≤ 5,000 ms')}${drained ? '' : ' (NOT drained within 180 s)'}`,
+      );
+    } finally {
+      await stopWorkers?.();
+      await server?.stop();
+      await database.close();
+      await dropRedisNamespace(target.redisUrl!, prefix);
+    }
+  };
+  try {
+    await withFreshDatabase(target.databaseUrl, run);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Waits until no session is `received` or `processing`; false on timeout. */
+async function waitDrained(database: Database, timeoutMs: number): Promise<boolean> {
+  const until = performance.now() + timeoutMs;
+  while (performance.now() < until) {
+    const [row] = rowsOf<{ n: number }>(
+      await database.db.execute(
+        sql`select count(*)::int as n from sessions where processing_status in ('received', 'processing')`,
+      ),
+    );
+    if (Number(row?.n ?? 0) === 0) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
 /** 3: open-loop offered rate with workers on; latency from the 202 to the session's `session.processed`. */
 async function phaseSteady(target: Target, s: Settings, dataset: DemoDataset, payloads: TWebhookPayload[]) {
   await withStack(target, async ({ rt, app, signer, startWorkers }) => {
@@ -652,7 +795,7 @@ export async function benchQuality(target: Target) {
       ? '  (workers in a process of their own, as `npm run worker` in scaled mode; BENCH_WORKERS=inline to share the API process)'
       : '  (workers inside the API process, as in embedded mode)',
   );
-  const need = Math.max(s.webhooks, Math.round(s.steadyRate * s.steadySeconds), s.daySessions);
+  const need = Math.max(s.webhooks, Math.round(s.steadyRate * s.steadySeconds), s.daySessions, s.burst);
   const { dataset, payloads: all } = daySessions(need + WARMUP);
   // The oldest sessions warm the acceptance phase up; every phase measures the same newest `need`.
   const warmup = all.slice(0, all.length - need);
@@ -662,6 +805,7 @@ export async function benchQuality(target: Target) {
   if (wantPhase('acceptance')) {
     await phaseAcceptance(target, s, dataset, payloads, warmup);
   }
+  if (wantPhase('burst')) await phaseBurst(target, s, dataset, payloads, warmup);
   if (wantPhase('steady')) await phaseSteady(target, s, dataset, payloads);
   if (wantPhase('day')) await phaseDay(target, s, dataset, payloads);
   if (wantPhase('drain')) await phaseDrain(target, s, dataset, payloads);

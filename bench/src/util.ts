@@ -46,9 +46,19 @@ function listSetting(name: string): Set<string> | undefined {
     : undefined;
 }
 
-/** BENCH_PHASES (comma-separated: bundle, web, platform, acceptance, steady, day, drain, tier3, forecast); unset = all. */
+/** BENCH_PHASES (comma-separated: bundle, web, platform, acceptance, burst, steady, day, drain, tier3, forecast); unset = all. */
 export function wantPhase(
-  phase: 'bundle' | 'web' | 'platform' | 'acceptance' | 'steady' | 'day' | 'drain' | 'tier3' | 'forecast',
+  phase:
+    | 'bundle'
+    | 'web'
+    | 'platform'
+    | 'acceptance'
+    | 'burst'
+    | 'steady'
+    | 'day'
+    | 'drain'
+    | 'tier3'
+    | 'forecast',
 ): boolean {
   return listSetting('BENCH_PHASES')?.has(phase) ?? true;
 }

@@ -4,6 +4,7 @@
  * sweeper. Workers are not started: a capturing tier 1 handler records the jobs instead of scoring, which
  * also leaves sessions `received` the way a lost job would.
  */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
@@ -17,6 +18,7 @@ import {
   tutors,
   webhookDeliveries,
 } from '../src/db/schema/index';
+import { createDatabase } from '../src/db/client';
 import { createSessionJobs } from '../src/modules/sessions/sessions.jobs';
 import type { JobOptions } from '../src/platform/queue/port';
 import { runHousekeeping } from '../src/workers';
@@ -565,6 +567,27 @@ describe('POST /api/webhooks/session-completed', () => {
       expect(await countRows(bad.session_id)).toBe(0);
     });
 
+    it('answers 202 (queued: false) when the queue hangs (Redis away), and the sweeper queues it later', async () => {
+      const p = payload();
+      const { add, addBulk } = t.rt.queue;
+      // An enqueue that never returns, as ioredis' offline queue holds commands while Redis is away.
+      const hang = () => new Promise<never>(() => {});
+      Object.assign(t.rt.queue, { add: hang, addBulk: hang });
+      let res;
+      try {
+        res = await deliver(p);
+      } finally {
+        Object.assign(t.rt.queue, { add, addBulk });
+      }
+      expect(res.statusCode).toBe(202);
+      expect(res.json()).toMatchObject({ success: true, session_id: p.session_id, queued: false });
+      const row = (await rowOf(p.session_id))!;
+      expect(row.processingStatus).toBe('received');
+      t.clock.advance(3 * MINUTE);
+      await createSessionJobs({ sessions: t.app.services.sessions, logger: t.rt.logger }).sweep();
+      expect(await jobsFor(row.id)).toContain(`tier1:${row.id}:v1:s1`);
+    });
+
     it('still answers 202 (queued: false) when the queue is down, and keeps the row', async () => {
       const p = payload();
       const res = await withQueueDown(() => deliver(p));
@@ -1005,5 +1028,73 @@ describe('housekeeping', () => {
       .from(webhookDeliveries)
       .where(inArray(webhookDeliveries.webhookId, ['msg_old', 'msg_recent']));
     expect(left).toEqual([{ id: 'msg_recent' }]);
+  });
+});
+
+describe('when the database cannot be reached', () => {
+  // A second app whose database is a `pg` pool pointed at a closed port, or at a server that accepts the
+  // connection and never answers (a hung or partitioned Postgres). Nothing is ever stored through it.
+  let refused: TestApp;
+  let hung: TestApp;
+  let blackhole: Server;
+  const held = new Set<Socket>();
+
+  async function unreachableApp(port: number): Promise<TestApp> {
+    const database = await createDatabase({
+      kind: 'postgres',
+      url: `postgres://postgres@127.0.0.1:${port}/none`,
+    });
+    // No migration either: the point is that this database never answers.
+    return createTestApp({ database: { ...database, migrate: async () => {} } });
+  }
+
+  beforeAll(async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    blackhole = createServer((socket) => {
+      held.add(socket);
+      socket.on('close', () => held.delete(socket));
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
+    refused = await unreachableApp(closedPort);
+    hung = await unreachableApp((blackhole.address() as AddressInfo).port);
+  });
+  afterAll(async () => {
+    for (const s of held) s.destroy();
+    await Promise.all([refused?.close(), hung?.close()]);
+    await new Promise<void>((r) => blackhole.close(() => r()));
+  });
+
+  function deliverTo(app: TestApp, p: TWebhookPayload) {
+    const raw = JSON.stringify(p);
+    const headers = signWebhook(raw, TEST_WEBHOOK_SECRET, { timestamp: app.clock.now() });
+    return app.app.inject({ method: 'POST', url: WEBHOOK_URL, headers, payload: raw });
+  }
+
+  it('answers 503 with retry-after, not 500, when the connection is refused', async () => {
+    const res = await deliverTo(refused, payload());
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(res.body).not.toContain('ECONNREFUSED');
+  });
+
+  it('answers 503 with retry-after when the database does not answer within the deadline', async () => {
+    const res = await deliverTo(hung, payload());
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json().error).toMatch(/not stored within/);
+  });
+
+  it('answers every delivery of a burst 503, none 500', async () => {
+    const codes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        deliverTo(i % 2 ? refused : hung, payload()).then((r) => r.statusCode),
+      ),
+    );
+    expect(new Set(codes)).toEqual(new Set([503]));
   });
 });

@@ -12,6 +12,10 @@ import { createDatabase, type Database } from '../db/client';
 import { systemClock } from '../platform/clock';
 import { CliInputError, runForecastCommand, type ForecastCommandOptions } from './forecast-command';
 import { runMovesCommand, type MovesCommandOptions, type MovesFormat } from './moves';
+import { createLogger } from '../platform/logger';
+import { createRuntime } from '../runtime';
+import { createServices } from '../services';
+import { processSeeded } from './seed/process';
 import { seedDemo } from './seed/seed';
 
 const EXIT_USAGE = 2;
@@ -30,11 +34,18 @@ export type SeedCommandOptions = {
   truth?: string;
   now?: Date;
   accounts: boolean;
+  /** Score what was seeded (tier 1 back-fill, rescoring, tier 3); `--no-process` skips it. */
+  process: boolean;
   quiet: boolean;
 };
 
 /** Output sinks, swappable so tests can capture what the CLI prints. */
-export type CliIo = { out: (line: string) => void; err: (line: string) => void };
+export type CliIo = {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Settings to read instead of the process environment (tests). */
+  env?: Record<string, string | undefined>;
+};
 const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 export function createProgram(io: CliIo = consoleIo): Command {
@@ -59,7 +70,11 @@ export function createProgram(io: CliIo = consoleIo): Command {
     .option('--truth <path>', 'where to write the ground truth JSON (default: DATA_DIR/ground-truth.json)')
     .option('--now <iso>', 'end of the history (default: the current time)', parseNow)
     .option('--no-accounts', 'do not create the demo login accounts')
-    .option('--quiet', 'no progress bar', false)
+    .option(
+      '--no-process',
+      'only write the data: leave the sessions `received` (the workers’ sweeper picks them up at 1,000 a minute)',
+    )
+    .option('--quiet', 'no progress bars', false)
     .action(async (opts: SeedCommandOptions) => {
       await withDatabase(io, async (config, database) => {
         const started = performance.now();
@@ -93,6 +108,28 @@ export function createProgram(io: CliIo = consoleIo): Command {
         if (i.sessions === 0 && g.sessions > 0)
           io.out('             (nothing new: this seed was already loaded)');
         io.out(`  ground truth: ${truthPath}`);
+        if (!opts.process) {
+          io.out('  not processed (--no-process): the sessions stay `received`');
+          return;
+        }
+        const t0 = performance.now();
+        // The runtime borrows this database; withDatabase closes it.
+        const rt = await createRuntime(config, {
+          database: { ...database, close: async () => {} },
+          logger: createLogger({ level: 'warn' }),
+        });
+        try {
+          const p = await processSeeded(rt, createServices(rt), { quiet: opts.quiet, log: io.out });
+          const b = p.backfill;
+          io.out(
+            `processed in ${((performance.now() - t0) / 1000).toFixed(1)}s: ${b.sessions} sessions through tier 1 (${b.findings} findings, ${b.flags} flags), ${b.tutors} tutors rescored, ${b.historyRows} score-history rows, tier 3 over ${p.tier3Tutors} tutors`,
+          );
+          if (b.tier2Queued > 0)
+            io.out(`  ${b.tier2Queued} sessions with a transcript queued for tier 2 (workers)`);
+          if (p.leftReceived > 0) io.out(`  ${p.leftReceived} sessions still received (arrived meanwhile)`);
+        } finally {
+          await rt.close();
+        }
       });
     });
 
@@ -211,7 +248,7 @@ async function withDatabase(
   io: CliIo,
   act: (config: Config, database: Database) => Promise<void>,
 ): Promise<void> {
-  const config = loadConfig();
+  const config = io.env ? loadConfig(io.env) : loadConfig();
   const database = await createDatabase(
     config.databaseUrl
       ? { kind: 'postgres', url: config.databaseUrl }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../../src/app';
 import { loadConfig } from '../../src/config/env';
+import type { Database } from '../../src/db/client';
 import { users } from '../../src/db/schema/index';
 import { hashPassword } from '../../src/modules/identity/passwords';
 import { createManualClock, type ManualClock } from '../../src/platform/clock';
@@ -36,10 +37,15 @@ export async function createTestApp(
     logger?: Logger;
     /** Test-only routes added before the app is ready: probes into the real hooks and error handler. */
     routes?: (app: FastifyInstance) => void;
+    /** A database of the test's own instead of a fresh one (e.g. one that cannot be reached); closed, not dropped. */
+    database?: Database;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tp-test-'));
-  const db = await createTestDatabase();
+  const own = opts.database;
+  const db: TestDatabase = own
+    ? { database: own, label: 'given', drop: () => own.close().catch(() => {}) }
+    : await createTestDatabase();
   // Each test file its own Redis namespace (queues and events channel), dropped when it closes.
   const redisPrefix = `tptest_${uniqueSuffix()}`;
   const config = loadConfig(
@@ -63,7 +69,7 @@ export async function createTestApp(
     clock,
     logger: opts.logger ?? createLogger({ level: 'silent' }),
   });
-  const { env: _env, now: _now, logger: _logger, routes, ...appOptions } = opts;
+  const { env: _env, now: _now, logger: _logger, routes, database: _database, ...appOptions } = opts;
   const app = await buildApp(rt, { webDist: false, ...appOptions });
   routes?.(app);
   await app.ready();

@@ -24,6 +24,7 @@ import {
 } from '../../db/schema/index';
 import { verifyPassword } from '../../modules/identity/passwords';
 import { toSessionRecord } from '../../modules/sessions/session-mapping';
+import { dropRedisNamespace } from '../../platform/redis-namespace';
 import { runCli } from '../main';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts';
 import { collectSessions, generateDemoDataset, type GroundTruth } from './generate';
@@ -262,6 +263,115 @@ describe.each(targets)('seedDemo on $name', (target) => {
     expect(without.inserted.sessions).toBe(without.generated.sessions);
     expect((await countRows()).users).toBe(DEMO_ACCOUNTS.length);
   });
+});
+
+/**
+ * `tutorpulse seed` end to end, as an operator runs it: embedded (PGlite in DATA_DIR) and, when DATABASE_URL and
+ * REDIS_URL are set, scaled (its own fresh database and Redis prefix). Every seeded session ends scored, unless
+ * `--no-process` asks to only write the data.
+ */
+const cliModes = [
+  { name: 'embedded', scaled: false },
+  ...(testEnv.databaseUrl && testEnv.redisUrl ? [{ name: 'scaled', scaled: true }] : []),
+];
+describe.each(cliModes)('tutorpulse seed ($name)', ({ scaled }) => {
+  let tmp: string;
+  let env: Record<string, string | undefined>;
+  let dispose: () => Promise<void> = async () => {};
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(tmpdir(), 'tp-seed-cli-'));
+    env = {
+      DATA_DIR: tmp,
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: undefined,
+      REDIS_URL: undefined,
+      REDIS_PREFIX: `tpseedcli_${randomBytes(3).toString('hex')}`,
+      // Scaled mode wants its secrets given, not generated.
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('base64')}`,
+    };
+    if (scaled) {
+      const serverUrl = testEnv.databaseUrl!;
+      const name = `tp_test_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      const url = new URL(serverUrl);
+      url.pathname = `/${name}`;
+      env.DATABASE_URL = url.toString();
+      env.REDIS_URL = testEnv.redisUrl!;
+      dispose = async () => {
+        await dropRedisNamespace(testEnv.redisUrl!, env.REDIS_PREFIX!).catch(() => 0);
+        const cleanup = new pg.Client({ connectionString: serverUrl });
+        await cleanup.connect();
+        await cleanup.query(`drop database if exists ${name} with (force)`);
+        await cleanup.end();
+      };
+    }
+  });
+  afterAll(async () => {
+    await dispose();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function seedCli(...args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(
+      [
+        'node',
+        'tutorpulse',
+        'seed',
+        '--scale',
+        '0.01',
+        '--days',
+        '20',
+        '--now',
+        NOW.toISOString(),
+        '--quiet',
+        ...args,
+      ],
+      { out: (l) => out.push(l), err: (l) => err.push(l), env },
+    );
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  async function statusCounts() {
+    const database = await createDatabase(
+      env.DATABASE_URL
+        ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: 1 }
+        : { kind: 'pglite', dataDir: path.join(tmp, 'db') },
+    );
+    try {
+      const rows = await database.db
+        .select({ status: sessions.processingStatus, n: count() })
+        .from(sessions)
+        .groupBy(sessions.processingStatus);
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    } finally {
+      await database.close();
+    }
+  }
+
+  it('with --no-process only writes: every session stays received', async () => {
+    const r = await seedCli('--seed', '7', '--no-process');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/not processed \(--no-process\)/);
+    const counts = await statusCounts();
+    expect(counts.received).toBeGreaterThan(0);
+    expect(counts.processed ?? 0).toBe(0);
+  }, 180_000);
+
+  it('scores everything it created (and what an earlier --no-process left): no session stays received', async () => {
+    const r = await seedCli('--seed', '8');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/processed in .*sessions through tier 1/);
+    const counts = await statusCounts();
+    expect(counts.received ?? 0).toBe(0);
+    expect(counts.processed).toBeGreaterThan(0);
+  }, 180_000);
 });
 
 describe('tutorpulse CLI', () => {

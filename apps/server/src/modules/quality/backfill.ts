@@ -31,7 +31,15 @@ export type BackfillResult = {
 
 export async function backfillQuality(
   deps: { db: Db; clock: Clock; queue: JobQueue<AppJobs>; events: EventService; scores: ScoreService },
-  opts: { onProgress?: (done: number) => void; historyDays?: number } = {},
+  opts: {
+    onProgress?: (done: number) => void;
+    historyDays?: number;
+    /**
+     * Queue tier 2 for sessions with a transcript or summary (default true). Off when no worker will ever see
+     * the jobs (an in-process queue in a command that exits).
+     */
+    tier2?: boolean;
+  } = {},
 ): Promise<BackfillResult> {
   const { db, clock, queue } = deps;
   const t0 = performance.now();
@@ -66,7 +74,7 @@ export async function backfillQuality(
       await markProcessedBatch(tx, rows, now);
     });
     const withText = rows.filter((r) => r.transcript || r.aiSummary);
-    if (withText.length) {
+    if (withText.length && opts.tier2 !== false) {
       await queue.addBulk(
         withText.map((r) => ({
           name: 'quality.tier2' as const,

@@ -11,7 +11,7 @@ export {
 export { loadNlp } from './analysis/local-analyzer';
 export { analyticsRoutes } from './analytics.routes';
 export { createAnalyticsService } from './analytics.service';
-export { backfillQuality } from './backfill';
+export { backfillQuality, type BackfillResult } from './backfill';
 export { flagsRoutes } from './flags.routes';
 export { createFlagService } from './flags.service';
 export { interventionsRoutes } from './interventions.routes';

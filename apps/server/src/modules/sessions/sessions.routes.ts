@@ -3,7 +3,7 @@
  * session list. Thin: schema, access, one service call. `GET /api/sessions/:id` (with flags, analysis and
  * score) belongs to the quality module.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ZApiError, ZText } from '@tutorpulse/contracts/common';
@@ -18,7 +18,24 @@ import type { SessionService } from './sessions.service';
 import { createWebhookVerifier, WebhookSignatureError } from './webhook-signature';
 
 const errors = { 400: ZApiError, 401: ZApiError, 403: ZApiError };
-const ingestErrors = { ...errors, 413: ZApiError, 415: ZApiError };
+const ingestErrors = { ...errors, 413: ZApiError, 415: ZApiError, 503: ZApiError };
+
+/**
+ * Ingestion's answer when the delivery could not be stored (database away, or not committed within the
+ * deadline): 503 with `retry-after`, so the sender retries; nothing else is caught here.
+ */
+async function ingestOr503<T>(reply: FastifyReply, ingest: () => Promise<T>): Promise<T | FastifyReply> {
+  try {
+    return await ingest();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'SERVICE_UNAVAILABLE') throw err;
+    const retry = (err.details as { retry_after_s?: number } | undefined)?.retry_after_s ?? 5;
+    return reply
+      .code(503)
+      .header('retry-after', String(retry))
+      .send({ error: err.message, code: 'SERVICE_UNAVAILABLE' });
+  }
+}
 
 const ZWebhookHeaders = z.looseObject({
   'webhook-id': ZText.describe('Unique message id; a repeat is answered as the first time'),
@@ -51,7 +68,9 @@ export function sessionsRoutes(deps: { sessions: SessionService; webhookSecret: 
             summary: 'Session completed (platform webhook, Standard Webhooks signature)',
             description:
               'Signed with the shared `WEBHOOK_SECRET` (`whsec_…`) as Standard Webhooks specifies. The session ' +
-              'is stored before the 202; scoring runs in the background. Replays (same `webhook-id`) and ' +
+              'is stored before the 202; scoring runs in the background (`queued: false` when the queue could not take ' +
+              'the job at once: the stored session is queued by the sweeper). 503 with `retry-after` when it could ' +
+              'not be stored (database unavailable or too slow): send it again. Replays (same `webhook-id`) and ' +
               're-sends with the same content change nothing; a corrected re-send creates a new version ' +
               'and re-scores it.',
             security: [],
@@ -83,10 +102,14 @@ export function sessionsRoutes(deps: { sessions: SessionService; webhookSecret: 
             }
           },
         },
-        async (req, reply) => {
-          const result = await sessions.ingest(req.body, { webhookId: req.headers['webhook-id'] });
-          return reply.code(202).send(toAcceptedResponse(result));
-        },
+        async (req, reply) =>
+          ingestOr503(reply, async () => {
+            const result = await sessions.ingest(req.body, {
+              webhookId: req.headers['webhook-id'],
+              elapsedMs: reply.elapsedTime,
+            });
+            return reply.code(202).send(toAcceptedResponse(result));
+          }),
       );
     });
 
@@ -104,10 +127,15 @@ export function sessionsRoutes(deps: { sessions: SessionService; webhookSecret: 
         },
         config: { access: access.roles('admin', 'operator') },
       },
-      async (req, reply) => {
-        const result = await sessions.ingest(req.body, { by: principalOf(req), ctx: requestContext(req) });
-        return reply.code(202).send(toAcceptedResponse(result));
-      },
+      async (req, reply) =>
+        ingestOr503(reply, async () => {
+          const result = await sessions.ingest(req.body, {
+            by: principalOf(req),
+            ctx: requestContext(req),
+            elapsedMs: reply.elapsedTime,
+          });
+          return reply.code(202).send(toAcceptedResponse(result));
+        }),
     );
 
     app.get(

@@ -20,7 +20,8 @@ import type { Clock } from '../../platform/clock';
 import type { EventService, PublishInput } from '../../platform/events/events.service';
 import type { BusEvent } from '../../platform/events/port';
 import type { Logger } from '../../platform/logger';
-import { createGroupCommitter, type Settled } from '../../platform/batching';
+import { createGroupCommitter, GroupDeadlineError, type Settled } from '../../platform/batching';
+import { isDbUnavailableError } from '../../platform/http/db-unavailable';
 import type { JobQueue } from '../../platform/queue/port';
 import type { AuditService } from '../identity/index';
 import { actorOf, type Principal, type RequestContext } from '../../platform/auth/principal';
@@ -33,8 +34,19 @@ import type { IngestOutcome, SessionRow, UpsertedSession } from './sessions.repo
 
 /** First sessions decide whether a student stays: their tier 1 runs first. */
 export const TIER1_PRIORITY = { firstSession: 1, other: 5 } as const;
-/** An enqueue slower than this answers `queued: false`; the row is committed and the sweeper re-enqueues. */
-export const ENQUEUE_TIMEOUT_MS = 2_000;
+/**
+ * An enqueue slower than this answers `queued: false`: the row is committed and the sweeper re-enqueues it.
+ * Short, because the sender is waiting and the delivery is already safe.
+ */
+export const ENQUEUE_TIMEOUT_MS = 300;
+/**
+ * A delivery not committed this long after it arrived is answered 503 (with `retry-after`): the database is
+ * away or overwhelmed, and the sender must hear within its own timeout that it should send again. A commit that
+ * still lands afterwards is harmless: the re-send is a replay of the same `webhook-id` (or the same content).
+ */
+export const STORE_DEADLINE_MS = 1_400;
+/** The `retry-after` (seconds) of a 503 when a delivery could not be stored. */
+export const STORE_RETRY_AFTER_S = 5;
 export const INGEST_GROUP = {
   /** Deliveries written in one transaction at most. */
   maxSize: 200,
@@ -80,6 +92,11 @@ export type IngestOptions = {
   /** Who ingested it through the API (audited when something changed); absent for signed webhooks. */
   by?: Principal;
   ctx?: RequestContext;
+  /**
+   * Time the request has already spent before ingestion (parsing, signature check, waiting for the event
+   * loop): the store deadline counts from the request's arrival, so a lagging process still answers in time.
+   */
+  elapsedMs?: number;
 };
 
 export type SweepResult = {
@@ -99,6 +116,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 type Delivery = {
+  /** Called once the delivery's transaction has committed (before the enqueue and the answer). */
+  onCommitted?: () => void;
   payload: TWebhookPayload;
   record: SessionRecord;
   webhookId: string | undefined;
@@ -119,6 +138,7 @@ export function createSessionService(deps: {
   clock: Clock;
   logger: Logger;
   enqueueTimeoutMs?: number;
+  storeDeadlineMs?: number;
   ingestGroup?: { maxSize?: number; concurrency?: number };
   /** How far from now a session may start (config: SESSION_MAX_AGE_DAYS / SESSION_MAX_FUTURE_DAYS). */
   sessionWindow?: SessionWindow;
@@ -126,6 +146,16 @@ export function createSessionService(deps: {
   const { db, queue, events, audit, clock, logger } = deps;
   const sessionWindow = deps.sessionWindow ?? DEFAULT_SESSION_WINDOW;
   const enqueueTimeoutMs = deps.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS;
+  const storeDeadlineMs = deps.storeDeadlineMs ?? STORE_DEADLINE_MS;
+
+  /** The answer for a delivery that could not be stored: 503 with `retry-after`, never a 500. */
+  function cannotStore(why: string): AppError {
+    return new AppError(
+      'SERVICE_UNAVAILABLE',
+      `The session could not be stored right now (${why}); nothing was accepted, send it again`,
+      { retry_after_s: STORE_RETRY_AFTER_S },
+    );
+  }
 
   /** Writes a group of deliveries in the caller's transaction; returns one decision per delivery, in order. */
   async function writeGroup(
@@ -265,11 +295,14 @@ export function createSessionService(deps: {
     try {
       outcome = await db.transaction((tx) => writeGroup(tx, group, now));
     } catch (err) {
-      if (group.length === 1) return [{ ok: false, error: err }];
+      // An unreachable database fails every delivery alike: retrying them one by one would only add load.
+      if (group.length === 1 || isDbUnavailableError(err))
+        return group.map(() => ({ ok: false, error: err }));
       logger.warn({ err, size: group.length }, 'ingestion group failed; retrying its deliveries one by one');
       return (await Promise.all(group.map((d) => ingestGroup([d])))).map((r) => r[0]!);
     }
     const { written, stored } = outcome;
+    for (const d of group) d.onCommitted?.();
 
     const toEnqueue = new Map<string, UpsertedSession>();
     for (const w of written) {
@@ -277,8 +310,10 @@ export function createSessionService(deps: {
         toEnqueue.set(tier1JobId(w.row.id, w.row.version), w.row);
     }
     const queued = await enqueueTier1([...toEnqueue.values()]);
+    // Not awaited: the events are stored with the sessions (clients catch up from the table), and the sender
+    // must not wait on the event bus.
     if (stored.length > 0) {
-      await events.announce(stored).catch((err: unknown) => {
+      events.announce(stored).catch((err: unknown) => {
         logger.warn({ err }, 'announcing session.received failed');
       });
     }
@@ -361,12 +396,48 @@ export function createSessionService(deps: {
           outside,
         );
       }
-      return committer.submit({
-        payload,
-        record: toSessionRecord(payload),
-        webhookId: opts.webhookId,
-        by: opts.by,
-        ctx: opts.ctx,
+      // Answered 503 unless committed within the deadline; once committed, the answer waits for the enqueue
+      // (itself bounded by enqueueTimeoutMs) and is a 202.
+      let committed = false;
+      const budgetMs = Math.max(0, storeDeadlineMs - Math.max(0, opts.elapsedMs ?? 0));
+      if (budgetMs === 0) throw cannotStore(`not stored within ${storeDeadlineMs} ms`);
+      const done = committer.submit(
+        {
+          onCommitted: () => {
+            committed = true;
+          },
+          payload,
+          record: toSessionRecord(payload),
+          webhookId: opts.webhookId,
+          by: opts.by,
+          ctx: opts.ctx,
+        },
+        { deadline: performance.now() + budgetMs },
+      );
+      return new Promise<IngestResult>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          if (committed) return;
+          logger.warn(
+            { deadlineMs: storeDeadlineMs },
+            'session not stored within its deadline; answered 503',
+          );
+          reject(cannotStore(`not stored within ${storeDeadlineMs} ms`));
+        }, budgetMs);
+        done.then(
+          (result) => {
+            clearTimeout(timer);
+            resolve(result);
+          },
+          (err: unknown) => {
+            clearTimeout(timer);
+            if (err instanceof GroupDeadlineError)
+              reject(cannotStore(`not stored within ${storeDeadlineMs} ms`));
+            else if (isDbUnavailableError(err)) {
+              logger.warn({ err }, 'session not stored: the database is unavailable; answered 503');
+              reject(cannotStore('the database is unavailable'));
+            } else reject(err);
+          },
+        );
       });
     },
 
