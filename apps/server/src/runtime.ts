@@ -21,6 +21,7 @@ import type { Mailer } from './platform/mail/port';
 import { createSmtpMailer } from './platform/mail/smtp-mailer';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { createBullmqQueue } from './platform/queue/bullmq-queue';
+import { createDeadLetterSink } from './platform/queue/dead-letters.service';
 import { createMemoryQueue } from './platform/queue/memory-queue';
 import type { JobQueue } from './platform/queue/port';
 
@@ -55,6 +56,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         : { kind: 'pglite', dataDir: path.join(config.dataDir, 'db') },
     ));
   await database.migrate();
+  // Jobs that spend their attempts land in the dead_letters table, for admins to re-run or discard.
+  const deadLetters = createDeadLetterSink({ db: database.db });
   const queue =
     overrides.queue ??
     (config.redisUrl
@@ -65,8 +68,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           clock,
           logger,
           prefix: config.redisPrefix,
+          deadLetters,
         })
-      : createMemoryQueue({ registry: jobRegistry, lanes: jobLanes, clock, logger }));
+      : createMemoryQueue({ registry: jobRegistry, lanes: jobLanes, clock, logger, deadLetters }));
   const bus =
     overrides.bus ??
     (config.redisUrl

@@ -17,6 +17,7 @@ import { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type {
   AddResult,
+  DeadLetterSink,
   FailedJob,
   JobContext,
   JobEvent,
@@ -39,9 +40,11 @@ import {
   DEFAULT_KEEP_COMPLETED,
   DEFAULT_PRIORITY,
   describeError,
+  errorStack,
   handlerFor,
   parseStoredPayload,
   preparePayload,
+  recordDeadLetter,
   resolveJobOptions,
   type QueueLogger,
   type ResolvedJobOptions,
@@ -62,6 +65,8 @@ export type BullmqQueueOptions<R extends JobRegistry> = {
   /** Accepted for symmetry with the in-process adapter: BullMQ stamps its own times. */
   clock?: Clock;
   logger?: QueueLogger;
+  /** Receives jobs that spent their attempts (see port.ts), in addition to BullMQ's own failed set. */
+  deadLetters?: DeadLetterSink;
 };
 
 /** What is stored as BullMQ job data: the payload plus the token that tells this add from an earlier one. */
@@ -109,6 +114,31 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
   const queueFor = (jobName: string) => queues.get(laneOf.get(jobName) ?? DEFAULT_LANE)!;
 
   const workers: Array<{ worker: Worker<Envelope>; connection: Redis }> = [];
+  /** Jobs whose final failure the processor has already written as a dead letter (see work()). */
+  const deadLettered = new Set<string>();
+
+  function deadLetter(
+    job: Job<Envelope>,
+    lane: string,
+    error: string,
+    stack: string | null,
+    attempts: number,
+  ) {
+    return recordDeadLetter(
+      opts.deadLetters,
+      {
+        queue: lane,
+        name: job.name,
+        id: decodeJobId(job.id ?? ''),
+        payload: readEnvelope(job.data).payload,
+        error,
+        stack,
+        attempts,
+        failedAt: opts.clock?.now() ?? new Date(),
+      },
+      logger,
+    );
+  }
   let working = false;
   let closing: Promise<void> | undefined;
 
@@ -289,22 +319,45 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
               throw new DelayedError();
             }
             const parsed = parseStoredPayload(registry, job.name, readEnvelope(job.data).payload);
+            const attempt = job.attemptsMade + 1;
             // A payload that no longer parses fails the same way on every attempt: no point retrying it.
-            if (!parsed.ok) throw new UnrecoverableError(parsed.error);
+            if (!parsed.ok) {
+              deadLettered.add(job.id ?? '');
+              await deadLetter(job, lane, parsed.error, null, attempt);
+              throw new UnrecoverableError(parsed.error);
+            }
             const ctx: JobContext = {
               id: decodeJobId(job.id ?? ''),
               name: job.name,
-              attempt: job.attemptsMade + 1,
+              attempt,
               attemptsMax: job.opts.attempts ?? 1,
             };
-            await handler(parsed.value, ctx);
+            try {
+              await handler(parsed.value, ctx);
+            } catch (err) {
+              // The last attempt: written while the job is still active, so whenIdle() waits for it.
+              const final =
+                err instanceof UnrecoverableError ||
+                (attempt >= ctx.attemptsMax && !(err instanceof DelayedError));
+              if (final) {
+                deadLettered.add(job.id ?? '');
+                await deadLetter(job, lane, describeError(err), errorStack(err), attempt);
+              }
+              throw err;
+            }
           },
           { connection, prefix, concurrency: slots },
         );
         w.on('error', (err) => logger.error({ err, lane }, 'job worker error'));
         w.on('completed', (job) => events.emit(toJobEvent(job)));
         w.on('failed', (job, err) => {
-          if (job) events.emit(toJobEvent(job, err));
+          if (!job) return;
+          const event = toJobEvent(job, err);
+          events.emit(event);
+          // A final failure the processor did not see (a job that stalled too often: its worker kept dying).
+          if (event.type === 'failed' && event.final && !deadLettered.delete(job.id ?? '')) {
+            void deadLetter(job, lane, event.error, errorStack(err), event.attempt);
+          }
         });
         workers.push({ worker: w, connection });
       }
