@@ -42,6 +42,7 @@ import { eventsRoutes } from './platform/events/events.routes';
 import { responseCompression } from './platform/http/compression';
 import { classifyDbError } from './platform/http/db-errors';
 import { healthRoutes } from './platform/http/health.routes';
+import { deadLetterRoutes } from './platform/queue/dead-letters.routes';
 import { rateLimits } from './platform/http/rate-limits';
 import { findWebDist, webApp } from './platform/http/web-app';
 import type { Runtime } from './runtime';
@@ -304,6 +305,7 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   await app.register(sessionDetailRoutes({ sessionDetail: services.sessionDetail }));
   await app.register(analyticsRoutes({ analytics: services.analytics, tier3: services.tier3 }));
   await app.register(aiUsageRoutes({ usage: services.aiUsage }));
+  await app.register(deadLetterRoutes({ deadLetters: services.deadLetters }));
   await app.register(
     eventsRoutes({
       events: services.events,

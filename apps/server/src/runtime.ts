@@ -27,6 +27,7 @@ import type { Mailer } from './platform/mail/port';
 import { createSmtpMailer } from './platform/mail/smtp-mailer';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { createBullmqQueue } from './platform/queue/bullmq-queue';
+import { createDeadLetterSink } from './platform/queue/dead-letters.service';
 import { createMemoryQueue } from './platform/queue/memory-queue';
 import type { JobQueue } from './platform/queue/port';
 import { waitForPostgres } from './platform/startup';
@@ -94,6 +95,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     probeDatabase = () => database.ping();
   }
   await database.migrate();
+  // Jobs that spend their attempts land in the dead_letters table, for admins to re-run or discard.
+  const deadLetters = createDeadLetterSink({ db: database.db });
   const queue =
     overrides.queue ??
     (config.redisUrl
@@ -107,8 +110,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           ...(redis ? { dependency: redis } : {}),
           // Jobs failing because Postgres is away wait for it instead of spending their attempts.
           isTransient: isDatabaseUnavailable,
+          deadLetters,
         })
-      : createMemoryQueue({ registry: jobRegistry, lanes: jobLanes, clock, logger }));
+      : createMemoryQueue({ registry: jobRegistry, lanes: jobLanes, clock, logger, deadLetters }));
   const bus =
     overrides.bus ??
     (config.redisUrl

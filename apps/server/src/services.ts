@@ -22,6 +22,7 @@ import {
 } from './modules/quality/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
+import { createDeadLetterService } from './platform/queue/dead-letters.service';
 import type { Runtime } from './runtime';
 
 export function createServices(rt: Runtime) {
@@ -66,6 +67,7 @@ export function createServices(rt: Runtime) {
   const analytics = createAnalyticsService({ db, clock });
   const sessionDetail = createSessionDetailService({ db, sessions, scores });
   const aiUsage = createAiUsageService({ db, clock, prices: rt.config.ai.prices });
+  const deadLetters = createDeadLetterService({ db, queue: rt.queue, clock, audit });
   return {
     audit,
     tokens,
@@ -83,6 +85,7 @@ export function createServices(rt: Runtime) {
     analytics,
     sessionDetail,
     aiUsage,
+    deadLetters,
   };
 }
 

@@ -14,6 +14,7 @@
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEAD_LETTER_STATUSES } from '@tutorpulse/contracts/dead-letters';
 import { ROLES, type TRole } from '@tutorpulse/contracts/identity';
 import { EMAIL_REPORT_STATUSES, INTERVENTION_TYPES } from '@tutorpulse/contracts/quality-flags';
 import { FLAG_STATUSES, FLAG_TYPES, INTERVENTION_OUTCOMES, SEVERITIES } from '@tutorpulse/contracts/quality';
@@ -21,6 +22,7 @@ import { sql } from 'drizzle-orm';
 import { seedDemo } from '../src/cli/seed/seed';
 import { authSessions } from '../src/db/schema/index';
 import type { AccessTableEntry } from '../src/platform/auth/access.plugin';
+import { createDeadLetterSink } from '../src/platform/queue/dead-letters.service';
 import { backfillQuality } from '../src/modules/quality/backfill';
 import {
   bearer,
@@ -147,6 +149,21 @@ for (const flagId of flagIds.slice(0, 3)) {
   });
 }
 
+// Failed jobs for the dead-letter routes to list, re-run and discard (no worker runs here: re-runs just queue).
+const deadLetterSink = createDeadLetterSink({ db });
+for (const [i, tutorId] of tutorIds.slice(0, 4).entries()) {
+  await deadLetterSink.record({
+    queue: 'default',
+    name: 'quality.rescore',
+    id: `fuzz-dead-${i}`,
+    payload: { tutorId },
+    error: 'fuzz fixture failure',
+    stack: null,
+    attempts: 3,
+    failedAt: now,
+  });
+}
+
 const dictionary: Dictionary = {
   now,
   uuids: [
@@ -156,6 +173,7 @@ const dictionary: Dictionary = {
     ...(await pickIds(sql`select id::text as v from email_reports limit 2`)),
     ...victimUsers,
     victimKey.id,
+    ...(await pickIds(sql`select id::text as v from dead_letters order by job_id`)),
   ],
   emails: [...ROLES.map((r) => `${r}@fuzz.test`), 'victim-1@fuzz.test', 'nobody@fuzz.test'],
   strings: [
@@ -169,6 +187,9 @@ const dictionary: Dictionary = {
     ...INTERVENTION_OUTCOMES,
     ...INTERVENTION_TYPES,
     ...EMAIL_REPORT_STATUSES,
+    ...DEAD_LETTER_STATUSES,
+    'default',
+    'quality.rescore',
     'open,in_progress',
     'critical,high',
     'me',

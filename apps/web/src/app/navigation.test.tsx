@@ -16,6 +16,7 @@ const EXPECTED: Record<TRole, string[]> = {
     'Users',
     'API keys',
     'Audit log',
+    'Failed jobs',
   ],
   coach: ['Home', 'Overview', 'Tutors', 'Flags', 'Analytics', 'Interventions'],
   operator: ['Home'],
@@ -49,6 +50,8 @@ describe('navigation table', () => {
   it.each([
     ['admin', '/admin/users', true],
     ['admin', '/admin/audit-log', true],
+    ['admin', '/admin/failed-jobs', true],
+    ['coach', '/admin/failed-jobs', false],
     ['coach', '/admin/users', false],
     ['viewer', '/admin/api-keys', false],
     ['student', '/', true],

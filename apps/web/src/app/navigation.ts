@@ -50,6 +50,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: 'users', label: 'Users', to: paths.admin.users.getHref(), roles: ['admin'] },
   { id: 'api-keys', label: 'API keys', to: paths.admin.apiKeys.getHref(), roles: ['admin'] },
   { id: 'audit-log', label: 'Audit log', to: paths.admin.auditLog.getHref(), roles: ['admin'] },
+  { id: 'failed-jobs', label: 'Failed jobs', to: paths.admin.deadLetters.getHref(), roles: ['admin'] },
 ];
 
 function isAllowed(item: NavItem, role: TRole): boolean {

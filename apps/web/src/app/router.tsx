@@ -51,6 +51,13 @@ export const createRoutes = (): RouteObject[] => [
                 },
               },
               {
+                path: paths.admin.deadLetters.path,
+                lazy: {
+                  Component: async () =>
+                    (await import('@/features/admin/pages/dead-letters-page')).DeadLettersPage,
+                },
+              },
+              {
                 path: '/quality',
                 lazy: {
                   Component: async () =>

@@ -9,6 +9,7 @@ export const paths = {
     users: { path: '/admin/users', getHref: () => '/admin/users' },
     apiKeys: { path: '/admin/api-keys', getHref: () => '/admin/api-keys' },
     auditLog: { path: '/admin/audit-log', getHref: () => '/admin/audit-log' },
+    deadLetters: { path: '/admin/failed-jobs', getHref: () => '/admin/failed-jobs' },
   },
 } as const;
 

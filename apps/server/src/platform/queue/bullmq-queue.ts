@@ -24,6 +24,7 @@ import {
 } from '../dependency-monitor';
 import type {
   AddResult,
+  DeadLetterSink,
   FailedJob,
   JobContext,
   JobEvent,
@@ -47,9 +48,11 @@ import {
   DEFAULT_KEEP_COMPLETED,
   DEFAULT_PRIORITY,
   describeError,
+  errorStack,
   handlerFor,
   parseStoredPayload,
   preparePayload,
+  recordDeadLetter,
   resolveJobOptions,
   type QueueLogger,
   type ResolvedJobOptions,
@@ -81,6 +84,8 @@ export type BullmqQueueOptions<R extends JobRegistry> = {
   transientDelayMs?: number;
   /** How often the schedules are checked and re-created when missing (default 30 s). */
   scheduleCheckMs?: number;
+  /** Receives jobs that spent their attempts (see port.ts), in addition to BullMQ's own failed set. */
+  deadLetters?: DeadLetterSink;
 };
 
 /** What is stored as BullMQ job data: the payload plus the token that tells this add from an earlier one. */
@@ -142,6 +147,31 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
   const queueFor = (jobName: string) => queues.get(laneOf.get(jobName) ?? DEFAULT_LANE)!;
 
   const workers: Array<{ worker: Worker<Envelope>; connection: Redis }> = [];
+  /** Jobs whose final failure the processor has already written as a dead letter (see work()). */
+  const deadLettered = new Set<string>();
+
+  function deadLetter(
+    job: Job<Envelope>,
+    lane: string,
+    error: string,
+    stack: string | null,
+    attempts: number,
+  ) {
+    return recordDeadLetter(
+      opts.deadLetters,
+      {
+        queue: lane,
+        name: job.name,
+        id: decodeJobId(job.id ?? ''),
+        payload: readEnvelope(job.data).payload,
+        error,
+        stack,
+        attempts,
+        failedAt: opts.clock?.now() ?? new Date(),
+      },
+      logger,
+    );
+  }
   let working = false;
   let closing: Promise<void> | undefined;
 
@@ -420,27 +450,42 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
               throw new DelayedError();
             }
             const parsed = parseStoredPayload(registry, job.name, readEnvelope(job.data).payload);
+            const attempt = job.attemptsMade + 1;
             // A payload that no longer parses fails the same way on every attempt: no point retrying it.
-            if (!parsed.ok) throw new UnrecoverableError(parsed.error);
+            if (!parsed.ok) {
+              deadLettered.add(job.id ?? '');
+              await deadLetter(job, lane, parsed.error, null, attempt);
+              throw new UnrecoverableError(parsed.error);
+            }
             const ctx: JobContext = {
               id: decodeJobId(job.id ?? ''),
               name: job.name,
-              attempt: job.attemptsMade + 1,
+              attempt,
               attemptsMax: job.opts.attempts ?? 1,
             };
             try {
               await handler(parsed.value, ctx);
             } catch (err) {
-              if (!opts.isTransient?.(err) || !token) throw err;
-              // A dependency is away: back to delayed without spending an attempt, waiting longer each time.
-              const deferrals = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
-              const delay = Math.min(transientBase * 2 ** Math.min(deferrals, 10), TRANSIENT_MAX_DELAY_MS);
-              logger.warn(
-                { jobId: ctx.id, name: job.name, delayMs: delay, err: describeError(err) },
-                'job deferred: a dependency is unavailable',
-              );
-              await job.moveToDelayed(Date.now() + delay, token);
-              throw new DelayedError();
+              if (opts.isTransient?.(err) && token) {
+                // A dependency is away: back to delayed without spending an attempt, waiting longer each time.
+                const deferrals = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
+                const delay = Math.min(transientBase * 2 ** Math.min(deferrals, 10), TRANSIENT_MAX_DELAY_MS);
+                logger.warn(
+                  { jobId: ctx.id, name: job.name, delayMs: delay, err: describeError(err) },
+                  'job deferred: a dependency is unavailable',
+                );
+                await job.moveToDelayed(Date.now() + delay, token);
+                throw new DelayedError();
+              }
+              // The last attempt: written while the job is still active, so whenIdle() waits for it.
+              const final =
+                err instanceof UnrecoverableError ||
+                (attempt >= ctx.attemptsMax && !(err instanceof DelayedError));
+              if (final) {
+                deadLettered.add(job.id ?? '');
+                await deadLetter(job, lane, describeError(err), errorStack(err), attempt);
+              }
+              throw err;
             }
           },
           { connection, prefix, concurrency: slots },
@@ -448,7 +493,13 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
         w.on('error', (err) => reportError(err, source, { lane }, 'job worker error'));
         w.on('completed', (job) => events.emit(toJobEvent(job)));
         w.on('failed', (job, err) => {
-          if (job) events.emit(toJobEvent(job, err));
+          if (!job) return;
+          const event = toJobEvent(job, err);
+          events.emit(event);
+          // A final failure the processor did not see (a job that stalled too often: its worker kept dying).
+          if (event.type === 'failed' && event.final && !deadLettered.delete(job.id ?? '')) {
+            void deadLetter(job, lane, event.error, errorStack(err), event.attempt);
+          }
         });
         workers.push({ worker: w, connection });
       }

@@ -14,6 +14,8 @@ import { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import type {
   AddResult,
+  DeadLetter,
+  DeadLetterSink,
   FailedJob,
   JobContext,
   JobEvent,
@@ -93,9 +95,14 @@ export function resolveJobOptions(
   };
 }
 
+/** add()/schedule() refused the job itself (unknown name, bad payload): retrying the call cannot help. */
+export class InvalidJobError extends Error {
+  override readonly name = 'InvalidJobError';
+}
+
 function schemaFor(registry: JobRegistry, name: string): z.ZodType {
   const schema = Object.hasOwn(registry, name) ? registry[name] : undefined;
-  if (!schema) throw new Error(`Unknown job "${name}": it is not in the job registry`);
+  if (!schema) throw new InvalidJobError(`Unknown job "${name}": it is not in the job registry`);
   return schema;
 }
 
@@ -111,10 +118,13 @@ export function preparePayload(registry: JobRegistry, name: string, payload: unk
     const json = payload === undefined ? undefined : JSON.stringify(payload);
     stored = json === undefined ? undefined : JSON.parse(json);
   } catch (err) {
-    throw new Error(`Invalid payload for job "${name}": not JSON-serializable (${describeError(err)})`);
+    throw new InvalidJobError(
+      `Invalid payload for job "${name}": not JSON-serializable (${describeError(err)})`,
+    );
   }
   const result = schema.safeParse(stored);
-  if (!result.success) throw new Error(`Invalid payload for job "${name}": ${z.prettifyError(result.error)}`);
+  if (!result.success)
+    throw new InvalidJobError(`Invalid payload for job "${name}": ${z.prettifyError(result.error)}`);
   return stored;
 }
 
@@ -160,6 +170,28 @@ export function handlerFor(
   return Object.hasOwn(handlers, name) ? (handlers[name] as JobHandler<unknown> | undefined) : undefined;
 }
 
+/** The stack of a thrown Error (null for anything else), for the dead-letter record. */
+export function errorStack(err: unknown): string | null {
+  return err instanceof Error && typeof err.stack === 'string' ? err.stack : null;
+}
+
+/** Hands a dead letter to the sink; a failing sink is logged, never thrown (the job has failed either way). */
+export async function recordDeadLetter(
+  sink: DeadLetterSink | undefined,
+  letter: DeadLetter,
+  logger: QueueLogger,
+): Promise<void> {
+  if (!sink) return;
+  try {
+    await sink.record(letter);
+  } catch (err) {
+    logger.error(
+      { err, job: { queue: letter.queue, name: letter.name, id: letter.id } },
+      'recording a dead letter failed',
+    );
+  }
+}
+
 export function createEventHub(logger: QueueLogger) {
   const listeners = new Set<(event: JobEvent) => void>();
   return {
@@ -199,6 +231,8 @@ export type MemoryQueueOptions<R extends JobRegistry> = {
   keepCompleted?: number;
   /** Job names with worker slots of their own (see port.ts). */
   lanes?: LaneSpecs;
+  /** Receives jobs that spent their attempts (see port.ts); without one they are only kept in memory. */
+  deadLetters?: DeadLetterSink;
 };
 
 type JobState = 'waiting' | 'delayed' | 'retrying' | 'active' | 'failed';
@@ -390,6 +424,7 @@ export function createMemoryQueue<R extends JobRegistry>(opts: MemoryQueueOption
     if (!parsed.ok) {
       // A payload that no longer parses fails the same way on every attempt: no point retrying it.
       finishFailed(job, parsed.error, elapsed(), true);
+      await deadLetter(job, null);
       return;
     }
     const ctx: JobContext = { id: job.id, name: job.name, attempt, attemptsMax: job.attemptsMax };
@@ -397,6 +432,7 @@ export function createMemoryQueue<R extends JobRegistry>(opts: MemoryQueueOption
       await handler(parsed.value, ctx);
     } catch (err) {
       finishFailed(job, describeError(err), elapsed(), false);
+      if (job.state === 'failed') await deadLetter(job, errorStack(err));
       return;
     }
     jobs.delete(job.id);
@@ -430,6 +466,24 @@ export function createMemoryQueue<R extends JobRegistry>(opts: MemoryQueueOption
       pushPending(job, 'retrying', Date.now() + job.backoffMs * 2 ** (attempt - 1));
     }
     events.emit({ type: 'failed', id: job.id, name: job.name, durationMs, attempt, error, final });
+  }
+
+  /** Written before the job's slot is released, so whenIdle() also waits for the dead letter. */
+  function deadLetter(job: MemoryJob, stack: string | null): Promise<void> {
+    return recordDeadLetter(
+      opts.deadLetters,
+      {
+        queue: lane(job.name),
+        name: job.name,
+        id: job.id,
+        payload: job.payload,
+        error: job.error,
+        stack,
+        attempts: job.attemptsMade,
+        failedAt: job.failedAt ?? clock.now(),
+      },
+      logger,
+    );
   }
 
   function enqueue(name: string, payload: unknown, o: ResolvedJobOptions): AddResult {

@@ -39,6 +39,30 @@ export type FailedJob = {
   failedAt: Date;
 };
 
+/**
+ * A job that spent all its attempts (or failed unrecoverably), as handed to the dead-letter sink. `queue` is
+ * the job's lane (`default` or a lane name), the same in both adapters.
+ */
+export type DeadLetter = {
+  queue: string;
+  name: string;
+  id: string;
+  payload: unknown;
+  error: string;
+  stack: string | null;
+  attempts: number;
+  failedAt: Date;
+};
+
+/**
+ * Where the queue adapters put jobs that keep failing (the composition root wires a database-backed one). It
+ * must be idempotent on (queue, id): the same job reported twice updates one record. A sink that throws is
+ * logged and does not change the job's outcome.
+ */
+export type DeadLetterSink = {
+  record(letter: DeadLetter): Promise<void>;
+};
+
 export type QueueCounts = {
   waiting: number;
   active: number;

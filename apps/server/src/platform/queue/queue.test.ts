@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { readTestEnv } from '../../config/env';
 import { createBullmqQueue, decodeJobId, encodeJobId } from './bullmq-queue';
 import { createMemoryQueue } from './memory-queue';
-import type { JobContext, JobEvent, JobQueue, LaneSpecs } from './port';
+import type { DeadLetter, DeadLetterSink, JobContext, JobEvent, JobQueue, LaneSpecs } from './port';
 
 const testEnv = readTestEnv();
 
@@ -29,7 +29,12 @@ const registry = {
   'test.unhandled': z.object({}),
 };
 type TestQueue = JobQueue<typeof registry>;
-type QueueSettings = { defaultBackoffMs?: number; keepCompleted?: number; lanes?: LaneSpecs };
+type QueueSettings = {
+  defaultBackoffMs?: number;
+  keepCompleted?: number;
+  lanes?: LaneSpecs;
+  deadLetters?: DeadLetterSink;
+};
 
 type Adapter = {
   name: 'memory' | 'bullmq';
@@ -165,6 +170,65 @@ describe.each(adapters)('JobQueue ($name)', (adapter) => {
     afterEach(async () => {
       await Promise.all(opened.splice(0).map((q) => q.close()));
       await adapter.cleanup();
+    });
+
+    it('hands a job that spends its attempts to the dead-letter sink, once, before it is idle', async () => {
+      const letters: DeadLetter[] = [];
+      const q = open({
+        defaultBackoffMs: 5,
+        lanes: { side: { jobs: ['test.unhandled'], concurrency: 1 } },
+        deadLetters: {
+          record: async (letter) => {
+            await sleep(20); // a slow database: whenIdle() must still wait for the write
+            letters.push(letter);
+          },
+        },
+      });
+      await q.work({
+        'test.fail': async (payload) => {
+          throw new Error(payload.reason);
+        },
+        'test.flaky': async (payload, ctx) => {
+          if (ctx.attempt <= payload.failTimes) throw new Error('not yet');
+        },
+        'test.unhandled': async () => {
+          throw new Error('side lane broke');
+        },
+      });
+      await q.add('test.fail', { reason: 'always broken' }, { jobId: 'dead-1', attempts: 3 });
+      await q.add('test.flaky', { failTimes: 2 }, { jobId: 'recovers', attempts: 3 });
+      await q.add('test.unhandled', {}, { jobId: 'dead-2', attempts: 1 });
+      await q.whenIdle({ timeoutMs: 10_000 });
+
+      const byId = new Map(letters.map((l) => [l.id, l]));
+      expect([...byId.keys()].sort()).toEqual(['dead-1', 'dead-2']);
+      expect(letters).toHaveLength(2);
+      expect(byId.get('dead-1')).toMatchObject({
+        queue: 'default',
+        name: 'test.fail',
+        payload: { reason: 'always broken' },
+        error: 'always broken',
+        attempts: 3,
+      });
+      expect(byId.get('dead-1')?.stack).toContain('always broken');
+      expect(byId.get('dead-1')?.failedAt).toBeInstanceOf(Date);
+      expect(byId.get('dead-2')).toMatchObject({ queue: 'side', name: 'test.unhandled', attempts: 1 });
+    });
+
+    it('keeps a job failed as usual when the dead-letter sink throws', async () => {
+      const q = open({
+        deadLetters: {
+          record: () => Promise.reject(new Error('database down')),
+        },
+      });
+      await q.work({
+        'test.fail': async (payload) => {
+          throw new Error(payload.reason);
+        },
+      });
+      await q.add('test.fail', { reason: 'kaput' }, { jobId: 'sink-down', attempts: 1 });
+      await q.whenIdle({ timeoutMs: 10_000 });
+      expect(await q.listFailed()).toMatchObject([{ id: 'sink-down', error: 'kaput' }]);
     });
 
     it('reports its kind and answers ping', async () => {
