@@ -68,6 +68,22 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, everyMs
   }
 }
 
+/** Fisher–Yates with a small seeded generator (mulberry32): the same order on every run. */
+function shuffle<T>(items: T[], seed: number): void {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+}
+
 const fmtS = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const line = (label: string, value: string | number) => console.log(`  ${label.padEnd(46)} ${value}`);
 
@@ -229,12 +245,15 @@ export async function runChaos(opts: ChaosOptions): Promise<number> {
   process.on('exit', () => supervisor?.killAllNow());
 
   try {
-    // --- The burst's deliveries: the newest sessions of the demo generator, oldest delivered first. ---
+    // --- The burst's deliveries: the newest sessions of the demo generator. ---
     const days = Math.ceil(opts.sessions / SESSIONS_PER_DAY) + 1;
     const dataset = generateDemoDataset({ seed: 9, scale: 1, now: new Date(), days });
     const all = collectSessions(dataset).sessions;
     all.sort((a, b) => Date.parse(a.session_end_time) - Date.parse(b.session_end_time));
     const payloads = all.slice(Math.max(0, all.length - opts.sessions));
+    // Shuffled (seeded): only sessions that ended within a day get mail, so the mail-raising ones are spread
+    // over the whole burst, and every fault meets some; webhooks promise no order anyway.
+    shuffle(payloads, 9);
     const deliveries: Delivery[] = payloads.map((p, i) => ({
       sessionId: p.session_id,
       webhookId: `msg_chaos_${prefix}_${i}`,
