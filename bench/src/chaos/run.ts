@@ -98,7 +98,7 @@ function fivexx(c: SenderCounters) {
   return { all, s500: c.statuses['500'] ?? 0, s503: c.statuses['503'] ?? 0 };
 }
 
-/** The errors a process logged (pino levels ≥ 50), grouped by message, and its last lines. */
+/** The errors a process logged (pino levels ≥ 50), grouped by message, and what it printed as it died. */
 function summariseLog(file: string): { errors: Array<[string, number]>; tail: string[] } {
   let text = '';
   try {
@@ -117,17 +117,19 @@ function summariseLog(file: string): { errors: Array<[string, number]>; tail: st
       } catch {
         msg = undefined;
       }
-    } else if (/error|unhandled|terminating/i.test(l)) {
-      msg = l;
     }
     if (msg) {
       const key = msg.slice(0, 200);
       byMsg.set(key, (byMsg.get(key) ?? 0) + 1);
     }
   }
+  // What Node printed when the process died: the error's own line and where it was thrown from.
+  const crash = lines
+    .filter((l) => !l.startsWith('{') && /^(\w*error\b|emitted 'error'|.*unhandled|\s*code: ')/i.test(l))
+    .map((l) => l.trim().slice(0, 300));
   return {
     errors: [...byMsg].sort((a, b) => b[1] - a[1]).slice(0, 4),
-    tail: lines.slice(-3).map((l) => l.slice(0, 300)),
+    tail: [...new Set(crash)].slice(-4),
   };
 }
 
