@@ -87,7 +87,9 @@ export const ZFlagEvent = z
     at: ZTimestamp,
     action: z
       .string()
-      .describe('raised | evidence_added | escalated | assigned | resolved | dismissed | reopened'),
+      .describe(
+        'raised | evidence_added | escalated | assigned | status_changed | resolved | auto_resolved | dismissed | reopened',
+      ),
     actor_label: z.string().nullable(),
     details: z.record(z.string(), z.unknown()).nullable(),
   })
