@@ -62,7 +62,15 @@ export function createServices(rt: Runtime) {
     scores,
     logger: rt.logger,
   });
-  const tier3 = createTier3Service({ db, clock, events, queue: rt.queue, scores, logger: rt.logger });
+  const tier3 = createTier3Service({
+    db,
+    clock,
+    events,
+    queue: rt.queue,
+    scores,
+    flags,
+    logger: rt.logger,
+  });
   const tutors = createTutorService({ db, clock, scores, sessions, interventions, analytics: tier3 });
   const analytics = createAnalyticsService({ db, clock });
   const sessionDetail = createSessionDetailService({ db, sessions, scores });

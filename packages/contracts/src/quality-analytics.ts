@@ -139,6 +139,13 @@ export const ZTier3Summary = z
     analysis_date: z.iso.date(),
     tutors: z.number().int().describe('Tutors analysed (rows upserted into tutor_analytics)'),
     rescored_tutors: z.number().int().nullable().describe('Tutors rescored first; null for a past date'),
+    auto_resolved_flags: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        'Pattern flags that resolved themselves (back under the threshold for a full window); null for a past date',
+      ),
     improving: z.number().int(),
     declining: z.number().int(),
     high_churn_risk: z.number().int().describe('Tutors with churn_risk_30d ≥ 0.5'),

@@ -20,6 +20,29 @@ export const ZInterventionOutcome = z.enum(INTERVENTION_OUTCOMES);
 
 const ZTimestamp = z.iso.datetime({ offset: true });
 
+/** The evidence behind a pattern flag that resolved itself: the clean window and its numbers. */
+export const ZFlagAutoResolution = z
+  .object({
+    metric: z.string().describe('What was measured, e.g. tutor_reschedule_rate'),
+    window_days: z.number().int(),
+    window_start: ZTimestamp,
+    window_end: ZTimestamp,
+    count: z.number().int().describe('Events in the window (reschedules, no-shows, poor first sessions, …)'),
+    total: z
+      .number()
+      .int()
+      .describe('What the events are counted out of (sessions, rated first sessions, …)'),
+    rate: z.number(),
+    threshold: z.number(),
+    min_total: z.number().int(),
+    last_confirmed_at: ZTimestamp.describe(
+      'When the pattern rule last confirmed the flag; the window starts after it',
+    ),
+    decided_at: ZTimestamp,
+  })
+  .meta({ id: 'FlagAutoResolution' });
+export type TFlagAutoResolution = z.infer<typeof ZFlagAutoResolution>;
+
 export const ZFlag = z
   .object({
     id: z.uuid(),
@@ -49,6 +72,9 @@ export const ZFlag = z
     resolved_by: z.uuid().nullable(),
     resolution_notes: z.string().nullable(),
     coach_agreed: z.boolean().nullable(),
+    auto_resolution: ZFlagAutoResolution.nullable().describe(
+      'Set when the flag resolved itself: the tutor was back under the threshold for a full window',
+    ),
     created_at: ZTimestamp,
     updated_at: ZTimestamp,
   })
@@ -61,7 +87,9 @@ export const ZFlagEvent = z
     at: ZTimestamp,
     action: z
       .string()
-      .describe('raised | evidence_added | escalated | assigned | resolved | dismissed | reopened'),
+      .describe(
+        'raised | evidence_added | escalated | assigned | status_changed | resolved | auto_resolved | dismissed | reopened',
+      ),
     actor_label: z.string().nullable(),
     details: z.record(z.string(), z.unknown()).nullable(),
   })

@@ -4,6 +4,10 @@
  * sends every generated session through the signed webhook in the order they ended, lets tier 1/2 finish,
  * runs tier 3, then compares the flags raised with the planted ground truth: precision and recall per
  * behaviour, and the misses with the tutor's numbers. Prints figures; the exit code is 0 unless it crashed.
+ *
+ * `--offline` replays the rules in memory instead (eval-quality-offline.ts): no database, several seeds
+ * (`--seeds 7,11,13`), scale 1 in minutes; `--mode sliding` replays production's sliding windows with the
+ * nightly auto-resolution and reports how many flags resolved themselves.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +27,8 @@ import { createRuntime } from '../runtime';
 import { startWorkers } from '../workers';
 import { buildGroundTruth, collectSessions, generateDemoDataset, type Behaviour } from './seed/generate';
 import { writeDirectory } from './seed/write';
+import { QUALITY_THRESHOLDS } from '../modules/quality/index';
+import { replayPatterns } from './eval-quality-offline';
 
 /** Which flag type answers which planted behaviour. */
 const FLAG_FOR: Partial<Record<Behaviour, string>> = {
@@ -42,6 +48,9 @@ async function main() {
       seed: { type: 'string', default: '7' },
       concurrency: { type: 'string', default: '16' },
       days: { type: 'string', default: '90' },
+      offline: { type: 'boolean', default: false },
+      seeds: { type: 'string' },
+      mode: { type: 'string', default: 'fixed' },
     },
   });
   const scale = Number(values.scale);
@@ -51,6 +60,18 @@ async function main() {
   if (!(scale > 0) || !Number.isInteger(seed) || !(concurrency > 0) || !(days > 0)) {
     console.error('usage: npm run eval:quality -- [--scale 0.05] [--seed 7] [--concurrency 16] [--days 90]');
     process.exit(2);
+  }
+  if (values.offline) {
+    const seeds = (values.seeds ?? String(seed)).split(',').map(Number);
+    const mode = values.mode;
+    if (seeds.some((s) => !Number.isInteger(s)) || (mode !== 'fixed' && mode !== 'sliding')) {
+      console.error(
+        'usage: npm run eval:quality -- --offline [--scale 1] [--seeds 7,11,13] [--mode fixed|sliding] [--days 90]',
+      );
+      process.exit(2);
+    }
+    runOffline({ scale, seeds, days, mode });
+    return;
   }
   const env = readTestEnv();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tp-eval-'));
@@ -215,6 +236,65 @@ async function main() {
     await dropDatabase();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Precision and recall of the offline replay per seed, and the worst of each over the seeds. */
+function runOffline(o: { scale: number; seeds: number[]; days: number; mode: 'fixed' | 'sliding' }) {
+  const worst = new Map<string, { precision: number; recall: number }>();
+  console.log(
+    `Offline quality evaluation (pattern rules replayed in memory, ${o.mode} windows) — scale ${o.scale}, seeds ${o.seeds.join(', ')}`,
+  );
+  for (const seed of o.seeds) {
+    const t0 = performance.now();
+    const now = new Date();
+    const dataset = generateDemoDataset({ seed, scale: o.scale, now, days: o.days });
+    const r = replayPatterns(dataset, { thresholds: QUALITY_THRESHOLDS, mode: o.mode, now });
+    console.log(
+      `\n  seed ${seed}: ${dataset.tutors.length} tutors, ${r.sessions} sessions over ${o.days} days (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+    console.log(
+      '  behaviour              flag type                      planted  flagged  precision  recall',
+    );
+    for (const [behaviour, flagType] of Object.entries(FLAG_FOR) as Array<[Behaviour, string]>) {
+      const planted = new Set(dataset.behaviours[behaviour]);
+      const flagged = r.flagged.get(flagType) ?? new Set<string>();
+      const tp = [...flagged].filter((id) => planted.has(id)).length;
+      const precision = flagged.size ? tp / flagged.size : planted.size ? 0 : Number.NaN;
+      const recall = planted.size ? tp / planted.size : Number.NaN;
+      const w = worst.get(behaviour) ?? { precision: 1, recall: 1 };
+      worst.set(behaviour, {
+        precision: Math.min(w.precision, precision),
+        recall: Math.min(w.recall, recall),
+      });
+      console.log(
+        `  ${behaviour.padEnd(22)} ${flagType.padEnd(30)} ${String(planted.size).padStart(7)}  ${String(flagged.size).padStart(7)}  ${fmt(precision)}      ${fmt(recall)}  ${precision >= 0.95 && recall >= 0.95 ? 'met' : 'BELOW 0.95'}`,
+      );
+    }
+    if (o.mode === 'sliding') {
+      const plantedFor = new Map(
+        (Object.entries(FLAG_FOR) as Array<[Behaviour, string]>).map(([b, f]) => [
+          f,
+          new Set(dataset.behaviours[b]),
+        ]),
+      );
+      const wrong = r.autoResolved.filter((a) => plantedFor.get(a.type)?.has(a.tutorId)).length;
+      console.log(
+        `  auto-resolved: ${r.autoResolved.length} flags (${r.autoResolved.length - wrong} of tutors not planted with that behaviour, ${wrong} of planted ones)`,
+      );
+    }
+  }
+  let allMet = true;
+  console.log('\n  worst over the seeds: behaviour, precision, recall');
+  for (const [behaviour, w] of worst) {
+    const met = w.precision >= 0.95 && w.recall >= 0.95;
+    allMet &&= met;
+    console.log(
+      `  ${behaviour.padEnd(22)} ${fmt(w.precision)}  ${fmt(w.recall)}  ${met ? 'met' : 'BELOW 0.95'}`,
+    );
+  }
+  console.log(
+    `\n  target (precision and recall ≥ 0.95 for every behaviour, every seed): ${allMet ? 'met' : 'not met'}`,
+  );
 }
 
 function pct(x: number | null): string {

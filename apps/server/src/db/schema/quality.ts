@@ -62,6 +62,21 @@ export type FlagSupportingData = {
   [k: string]: unknown;
 };
 
+/** Evidence of a pattern flag that resolved itself (the same shape as the API's `auto_resolution`). */
+export type FlagAutoResolution = {
+  metric: string;
+  window_days: number;
+  window_start: string;
+  window_end: string;
+  count: number;
+  total: number;
+  rate: number;
+  threshold: number;
+  min_total: number;
+  last_confirmed_at: string;
+  decided_at: string;
+};
+
 export const flags = pgTable(
   'flags',
   {
@@ -87,6 +102,8 @@ export const flags = pgTable(
     resolvedBy: uuid('resolved_by').references(() => users.id, { onDelete: 'set null' }),
     resolutionNotes: text('resolution_notes'),
     coachAgreed: boolean('coach_agreed'),
+    /** Set when the flag resolved itself (nightly): the clean window and its numbers. */
+    autoResolution: jsonb('auto_resolution').$type<FlagAutoResolution>(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -372,6 +372,7 @@ export function toFlagDto(f: FlagRow, tutorName: string | null): TFlag {
     resolved_by: f.resolvedBy,
     resolution_notes: f.resolutionNotes,
     coach_agreed: f.coachAgreed,
+    auto_resolution: f.autoResolution ?? null,
     created_at: f.createdAt.toISOString(),
     updated_at: f.updatedAt.toISOString(),
   };

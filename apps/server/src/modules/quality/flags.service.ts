@@ -8,9 +8,10 @@
  *
  * Every change runs in one transaction that locks the flag row (FOR UPDATE), writes a flag_events row and
  * stores the `flag.updated` event; it is announced and audited after the commit. Raising flags lives in
- * flags.core.ts (tier 1 / tier 2).
+ * flags.core.ts (tier 1 / tier 2). `autoResolve` (nightly, tier 3) closes pattern flags whose tutor has been
+ * back under the threshold for a full window, the same way, as the system, with the evidence on the flag.
  */
-import { and, asc, count, desc, eq, gte, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { TFlag, TFlagEvent, TSession, TTutorScore } from '@tutorpulse/contracts/quality';
 import {
   instantOf,
@@ -30,6 +31,9 @@ import type { EventService } from '../../platform/events/events.service';
 import type { AuditService } from '../identity/index';
 import { actorOf, type Principal, type RequestContext } from '../../platform/auth/principal';
 import { loadTutorNames, QUALITY_AUDIENCE, toFlagDto, type FlagRow } from './flags.core';
+import { EMPTY_COUNTS, loadWindowCounts } from './metrics';
+import { decideAutoResolution, isPatternFlagType, PATTERN_FLAG_TYPES } from './rules';
+import { QUALITY_THRESHOLDS, type QualityThresholds } from './thresholds';
 import {
   insertIntervention,
   interventionEvent,
@@ -82,8 +86,10 @@ export function createFlagService(deps: {
   scores: { current(tutorId: string): Promise<Map<number, TTutorScore>> };
   sessions: Pick<SessionLookup, 'listByPlatformIds'>;
   interventions: Pick<InterventionService, 'listForFlag'>;
+  thresholds?: QualityThresholds;
 }) {
   const { db, clock, audit, events } = deps;
+  const thresholds = deps.thresholds ?? QUALITY_THRESHOLDS;
 
   async function withName(f: FlagRow): Promise<TFlag> {
     const names = await loadTutorNames(db, [f.tutorId]);
@@ -336,6 +342,103 @@ export function createFlagService(deps: {
       return withName(r.flag);
     },
 
+    /**
+     * Resolves the open pattern flags whose tutor has been back under the threshold for a full window since
+     * the rule last confirmed them (`decideAutoResolution`), storing the evidence on the flag. Idempotent and
+     * safe to run concurrently (jobs are at-least-once): each flag is locked and re-checked before it changes,
+     * so a flag closed, or confirmed again by tier 1, since it was read is left alone. A behaviour that comes
+     * back later raises a new flag (only open flags take evidence).
+     */
+    async autoResolve(opts: { now?: Date } = {}): Promise<{ checked: number; resolved: FlagRow[] }> {
+      const now = opts.now ?? clock.now();
+      const windowStart = new Date(now.getTime() - thresholds.autoResolveWindowDays * 86_400_000);
+      const candidates = await db
+        .select()
+        .from(flags)
+        .where(
+          and(
+            inArray(flags.status, [...ACTIVE]),
+            inArray(flags.flagType, [...PATTERN_FLAG_TYPES]),
+            lte(flags.lastSeenAt, windowStart),
+          ),
+        )
+        .orderBy(asc(flags.tutorId), asc(flags.flagType));
+      if (candidates.length === 0) return { checked: 0, resolved: [] };
+      const counts = await loadWindowCounts(db, {
+        tutorIds: [...new Set(candidates.map((f) => f.tutorId))],
+        now,
+        windowsDays: [thresholds.autoResolveWindowDays],
+      });
+      const resolved: FlagRow[] = [];
+      for (const candidate of candidates) {
+        if (!isPatternFlagType(candidate.flagType)) continue;
+        const type = candidate.flagType;
+        const c = counts.get(candidate.tutorId)?.get(thresholds.autoResolveWindowDays) ?? EMPTY_COUNTS;
+        const decision = decideAutoResolution(
+          { type, lastConfirmedAt: candidate.lastSeenAt, now, window: c },
+          thresholds,
+        );
+        if (!decision.resolve) continue;
+        const e = decision.evidence;
+        const notes =
+          `Resolved automatically: ${e.count} of ${e.total} (${(e.rate * 100).toFixed(1)}%) over the ${e.window_days} days ` +
+          `to ${e.window_end.slice(0, 10)}, at or under the ${(e.threshold * 100).toFixed(1)}% threshold.`;
+        const result = await db.transaction(async (tx) => {
+          const [row] = await tx
+            .select()
+            .from(flags)
+            .where(eq(flags.id, candidate.id))
+            .for('update')
+            .limit(1);
+          // Closed by a coach, or confirmed again by the rule, since we read it: not ours to resolve.
+          if (!row || isClosed(row) || row.lastSeenAt.getTime() !== candidate.lastSeenAt.getTime())
+            return null;
+          const [updated] = await tx
+            .update(flags)
+            .set({
+              status: 'resolved',
+              resolvedAt: now,
+              resolvedBy: null,
+              resolutionNotes: notes,
+              coachAgreed: null,
+              autoResolution: e,
+              updatedAt: now,
+            })
+            .where(eq(flags.id, row.id))
+            .returning();
+          await tx
+            .insert(flagEvents)
+            .values({
+              flagId: row.id,
+              at: now,
+              action: 'auto_resolved',
+              actorLabel: 'system',
+              dedupeKey: `auto-resolve:${row.lastSeenAt.toISOString()}`,
+              details: { from: row.status, ...e },
+            })
+            .onConflictDoNothing();
+          const stored = await events.store([flagEvent(updated!)], tx);
+          return { before: row, flag: updated!, stored };
+        });
+        if (!result) continue;
+        await events.announce(result.stored);
+        await audit.record({
+          actor: { type: 'system', id: null, label: 'system' },
+          action: 'flag.auto_resolve',
+          outcome: 'success',
+          target: { type: 'flag', id: result.flag.id },
+          details: {
+            tutor_id: result.flag.tutorId,
+            flag_type: result.flag.flagType,
+            from: result.before.status,
+            evidence: e,
+          },
+        });
+        resolved.push(result.flag);
+      }
+      return { checked: candidates.length, resolved };
+    },
+
     /** Take / assign / put back an active flag, or re-open a closed one. */
     async update(id: string, body: TUpdateFlagRequest, by: Principal, ctx: RequestContext): Promise<TFlag> {
       const now = clock.now();
@@ -388,7 +491,13 @@ export function createFlagService(deps: {
               status,
               assignedTo,
               ...(closed
-                ? { resolvedAt: null, resolvedBy: null, resolutionNotes: null, coachAgreed: null }
+                ? {
+                    resolvedAt: null,
+                    resolvedBy: null,
+                    resolutionNotes: null,
+                    coachAgreed: null,
+                    autoResolution: null,
+                  }
                 : {}),
               updatedAt: now,
             })

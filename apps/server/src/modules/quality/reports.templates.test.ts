@@ -59,6 +59,7 @@ const flag: TFlag = {
   resolved_by: null,
   resolution_notes: null,
   coach_agreed: null,
+  auto_resolution: null,
   created_at: '2026-11-19T10:00:00.000Z',
   updated_at: '2026-11-20T10:00:00.000Z',
 };

@@ -3,8 +3,12 @@ import {
   evaluatePatterns,
   evaluateSession,
   flagForFinding,
+  binomialUpperTail,
+  decideAutoResolution,
+  isRateAbove,
   wilsonLower,
   type PatternCounts,
+  type WindowTally,
   type SessionFacts,
 } from './rules';
 import { QUALITY_THRESHOLDS } from './thresholds';
@@ -172,8 +176,18 @@ describe('evaluatePatterns', () => {
       expect: [],
     },
     {
-      name: '27 reschedules in 131 sessions (21 %, confidently above 15 %)',
+      name: '27 reschedules in 131 sessions (21 %, p = 0.051: not significant at 0.05)',
       c: { sessions30: 131, joined30: 131, bothJoined30: 131, tutorReschedules30: 27 },
+      expect: [],
+    },
+    {
+      name: '28 reschedules in 131 sessions (21 %, p = 0.032)',
+      c: { sessions30: 131, joined30: 131, bothJoined30: 131, tutorReschedules30: 28 },
+      expect: ['high_reschedule_rate:medium'],
+    },
+    {
+      name: '22 reschedules in 100 sessions (p = 0.039)',
+      c: { tutorReschedules30: 22 },
       expect: ['high_reschedule_rate:medium'],
     },
     {
@@ -215,6 +229,179 @@ describe('evaluatePatterns', () => {
     expect(d!.description).toContain('28.0%');
     expect(d!.metrics).toMatchObject({ tutor_reschedules_30d: 28, sessions_30d: 100 });
     expect(d!.recommendedAction.length).toBeGreaterThan(10);
+  });
+});
+
+describe('binomialUpperTail', () => {
+  // Reference values: exact sums with rational arithmetic (Python fractions).
+  it.each([
+    { k: 8, n: 20, p: 0.15, want: 0.005921145564281992 },
+    { k: 7, n: 20, p: 0.15, want: 0.02193510085684512 },
+    { k: 5, n: 20, p: 0.15, want: 0.1701531537313462 },
+    { k: 27, n: 131, p: 0.15, want: 0.051230868400825275 },
+    { k: 28, n: 131, p: 0.15, want: 0.03163257904890243 },
+    { k: 3, n: 5, p: 0.3, want: 0.16307999999999995 },
+    { k: 5, n: 6, p: 0.3, want: 0.010934999999999997 },
+    { k: 25, n: 300, p: 0.05, want: 0.00934880427815886 },
+    { k: 340, n: 2000, p: 0.15, want: 0.007375366297248174 },
+    { k: 400, n: 2000, p: 0.15, want: 1.0489697661089678e-9 },
+    { k: 1, n: 1000, p: 0.001, want: 0.6323045752290359 },
+  ])('P(X ≥ $k | n = $n, p = $p)', ({ k, n, p, want }) => {
+    expect(binomialUpperTail(k, n, p)).toBeCloseTo(want, 10);
+    expect(Math.abs(binomialUpperTail(k, n, p) - want) / want).toBeLessThan(1e-9);
+  });
+
+  it.each([
+    { k: 0, n: 10, p: 0.1, want: 1 },
+    { k: 11, n: 10, p: 0.1, want: 0 },
+    { k: 0, n: 0, p: 0.1, want: 1 },
+    { k: 3, n: 10, p: 0, want: 0 },
+    { k: 3, n: 10, p: 1, want: 1 },
+  ])('edge: P(X ≥ $k | n = $n, p = $p) = $want', ({ k, n, p, want }) => {
+    expect(binomialUpperTail(k, n, p)).toBe(want);
+  });
+
+  it('decides at the configured level, and never for a rate at or under the threshold', () => {
+    expect(isRateAbove(22, 100, 0.15, 0.05)).toBe(true);
+    expect(isRateAbove(22, 100, 0.15, 0.01)).toBe(false);
+    expect(isRateAbove(15, 100, 0.15, 1)).toBe(false);
+    expect(isRateAbove(0, 0, 0.15, 0.05)).toBe(false);
+  });
+});
+
+describe('decideAutoResolution', () => {
+  const now = new Date('2026-12-01T02:00:00Z');
+  const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+  const clean: WindowTally = {
+    sessions: 120,
+    joined: 119,
+    bothJoined: 115,
+    noShows: 1,
+    late: 4,
+    earlyEnds: 2,
+    tutorReschedules: 9,
+    firstRated: 8,
+    poorFirst: 1,
+  };
+  const decide = (
+    type: Parameters<typeof decideAutoResolution>[0]['type'],
+    lastSeen: number,
+    w: Partial<WindowTally>,
+  ) => decideAutoResolution({ type, lastConfirmedAt: daysAgo(lastSeen), now, window: { ...clean, ...w } });
+
+  it.each([
+    { name: 'clean for a full window', type: 'high_reschedule_rate', last: 31, w: {}, want: 'resolve' },
+    {
+      name: 'exactly one window since confirmed',
+      type: 'high_reschedule_rate',
+      last: 30,
+      w: {},
+      want: 'resolve',
+    },
+    { name: 'confirmed 29 days ago', type: 'high_reschedule_rate', last: 29, w: {}, want: 'window_not_over' },
+    {
+      name: 'rate at the threshold (15 %)',
+      type: 'high_reschedule_rate',
+      last: 40,
+      w: { tutorReschedules: 18 },
+      want: 'resolve',
+    },
+    {
+      name: 'just above (15.8 %)',
+      type: 'high_reschedule_rate',
+      last: 40,
+      w: { tutorReschedules: 19 },
+      want: 'above_threshold',
+    },
+    {
+      name: 'stopped teaching',
+      type: 'high_reschedule_rate',
+      last: 60,
+      w: { sessions: 19, tutorReschedules: 0 },
+      want: 'too_few',
+    },
+    {
+      name: 'no-shows back under 5 %',
+      type: 'chronic_no_show',
+      last: 35,
+      w: { noShows: 6 },
+      want: 'resolve',
+    },
+    {
+      name: 'no-shows still at 5.8 %',
+      type: 'chronic_no_show',
+      last: 35,
+      w: { noShows: 7 },
+      want: 'above_threshold',
+    },
+    {
+      name: 'late counted out of joined',
+      type: 'chronic_lateness',
+      last: 35,
+      w: { late: 23 },
+      want: 'resolve',
+    },
+    { name: 'still late 21 %', type: 'chronic_lateness', last: 35, w: { late: 25 }, want: 'above_threshold' },
+    {
+      name: 'early ends out of attended',
+      type: 'chronic_early_end',
+      last: 35,
+      w: { earlyEnds: 17 },
+      want: 'resolve',
+    },
+    {
+      name: 'poor first: 1 of 8 rated',
+      type: 'repeated_poor_first_sessions',
+      last: 35,
+      w: {},
+      want: 'resolve',
+    },
+    {
+      name: 'poor first: 3 of 8 (37.5 %)',
+      type: 'repeated_poor_first_sessions',
+      last: 35,
+      w: { poorFirst: 3 },
+      want: 'above_threshold',
+    },
+    {
+      name: 'poor first: only 4 rated',
+      type: 'repeated_poor_first_sessions',
+      last: 35,
+      w: { firstRated: 4, poorFirst: 0 },
+      want: 'too_few',
+    },
+  ] as const)('$name → $want', ({ type, last, w, want }) => {
+    const r = decide(type, last, w);
+    expect(r.resolve ? 'resolve' : r.reason).toBe(want);
+  });
+
+  it('shows its evidence: the window, the counts, the rate and the threshold', () => {
+    const r = decide('high_reschedule_rate', 31, {});
+    expect(r).toEqual({
+      resolve: true,
+      evidence: {
+        metric: 'tutor_reschedule_rate',
+        window_days: 30,
+        window_start: daysAgo(30).toISOString(),
+        window_end: now.toISOString(),
+        count: 9,
+        total: 120,
+        rate: 0.075,
+        threshold: 0.15,
+        min_total: 20,
+        last_confirmed_at: daysAgo(31).toISOString(),
+        decided_at: now.toISOString(),
+      },
+    });
+  });
+
+  it('follows the configured window and minimums', () => {
+    const t = { ...QUALITY_THRESHOLDS, autoResolveWindowDays: 14, autoResolveMinSessions: 200 };
+    const r = decideAutoResolution(
+      { type: 'high_reschedule_rate', lastConfirmedAt: daysAgo(15), now, window: clean },
+      t,
+    );
+    expect(r).toEqual({ resolve: false, reason: 'too_few' });
   });
 });
 

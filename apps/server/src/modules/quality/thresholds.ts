@@ -27,11 +27,12 @@ export const QUALITY_THRESHOLDS = {
    */
   minSessionsForRate: 20,
   /**
-   * Pattern flags need the rate above its threshold with this confidence: the z of a one-sided lower Wilson
-   * bound (1.645 = 95 %). Higher misses real cases (1.96 missed a tutor at 21 % reschedules over 131 sessions
-   * in the evaluation); lower flags tutors on a few unlucky weeks.
+   * Pattern flags need the tutor's count to be significant against the threshold rate: an exact one-sided
+   * binomial test, P(X ≥ count | sessions, threshold) ≤ this level. 0.05 holds precision and recall ≥ 0.95 for
+   * every planted behaviour at scale 1 (`npm run eval:quality -- --offline --scale 1`); smaller misses real
+   * cases early in a window, larger flags tutors on a few unlucky weeks.
    */
-  patternConfidenceZ: 1.645,
+  patternAlpha: 0.05,
 
   /** Patterns over 30 days that turn single incidents into a coaching case. */
   chronicNoShowRate: 0.05,
@@ -49,6 +50,16 @@ export const QUALITY_THRESHOLDS = {
   poorFirstSessionsMinCount: 3,
   patternWindowDays: 30,
   firstSessionWindowDays: 90,
+
+  /**
+   * Auto-resolution of pattern flags (nightly, tier 3): an open pattern flag resolves itself once a full window
+   * has passed since the rule last confirmed it (its last_seen_at) and, over that window, the tutor's rate is at
+   * or under the flag's threshold on at least `autoResolveMinSessions` sessions (for repeated poor first
+   * sessions: at least `autoResolveMinFirstRated` rated first sessions). Evidence is stored on the flag.
+   */
+  autoResolveWindowDays: 30,
+  autoResolveMinSessions: 20,
+  autoResolveMinFirstRated: 5,
 
   /** Tier 2: a session analysed below this quality score raises a low-quality flag. */
   lowQualityScore: 45,

@@ -1,6 +1,7 @@
 /**
  * Tier 3, the nightly analysis (02:00 UTC, and on demand): rescores every tutor (windows slide every day even
- * without new sessions), then per tutor the 7/30/90-day trends, the direction (improving / stable / declining),
+ * without new sessions), resolves the pattern flags whose tutor has been back under the threshold for a full
+ * window (flags.service `autoResolve`), then per tutor the 7/30/90-day trends, the direction (improving / stable / declining),
  * the percentile within the peer group and the churn risk of the tutor, upserted into `tutor_analytics` (one
  * row per tutor and date: re-running a date overwrites it). Built for bulk: a handful of aggregate queries for
  * all tutors at once (window counts, roster with last session, fallback subjects, open flags), the rules in
@@ -93,6 +94,8 @@ export type Tier3Deps = {
   events: EventService;
   queue: JobQueue<AppJobs>;
   scores: Pick<ScoreService, 'rescore' | 'announce' | 'population'>;
+  /** Nightly auto-resolution of pattern flags (after today's rescore); absent = none. */
+  flags?: { autoResolve(opts: { now?: Date }): Promise<{ resolved: unknown[] }> };
   logger?: Logger;
   rules?: Tier3Rules;
 };
@@ -352,12 +355,15 @@ export function createTier3Service(deps: Tier3Deps) {
       const started = performance.now();
       const { analysisDate, now, isToday } = resolveDate(opts.date);
       let rescored: number | null = null;
+      let autoResolved: number | null = null;
       let counts: Map<string, Map<number, WindowCounts>> | undefined;
       if (isToday) {
         const r = await scores.rescore(undefined, { now, refreshPopulation: true });
         await scores.announce(r);
         rescored = r.tutors;
         counts = r.counts;
+        // After the rescore, so every flag's last confirmation is current before it is judged stale.
+        if (deps.flags) autoResolved = (await deps.flags.autoResolve({ now })).resolved.length;
       }
       const { rows, peerGroups } = await analyse(now, analysisDate, counts);
       await store(analysisDate, rows);
@@ -365,6 +371,7 @@ export function createTier3Service(deps: Tier3Deps) {
         analysis_date: analysisDate,
         tutors: rows.length,
         rescored_tutors: rescored,
+        auto_resolved_flags: autoResolved,
         improving: rows.filter((r) => r.direction === 'improving').length,
         declining: rows.filter((r) => r.direction === 'declining').length,
         high_churn_risk: rows.filter((r) => r.churnRisk30d >= HIGH_CHURN_RISK).length,

@@ -29,6 +29,7 @@ function makeFlag(overrides: Partial<TFlag> = {}): TFlag {
     resolved_by: null,
     resolution_notes: null,
     coach_agreed: null,
+    auto_resolution: null,
     created_at: '2025-01-10T09:00:00.000Z',
     updated_at: '2025-01-10T09:00:00.000Z',
     ...overrides,

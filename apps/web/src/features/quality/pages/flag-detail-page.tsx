@@ -9,6 +9,7 @@ import { formatDateTime } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useFlag } from '../api/get-flag';
 import { FlagActions } from '../components/flag-actions';
+import { FlagAutoResolutionCard } from '../components/flag-auto-resolution';
 import { canActOnFlags, FlagStatusBadge, humanize, SeverityBadge } from '../components/flag-badges';
 import { FlagHistory } from '../components/flag-history';
 import { FlagMetrics } from '../components/flag-metrics';
@@ -73,6 +74,7 @@ export function FlagDetailPage() {
       />
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
+          {flag.auto_resolution && <FlagAutoResolutionCard evidence={flag.auto_resolution} />}
           <Card aria-labelledby="why-title">
             <CardHeader titleId="why-title" title="Why it fired" />
             <CardBody className="space-y-4">

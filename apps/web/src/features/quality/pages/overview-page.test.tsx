@@ -48,6 +48,7 @@ function makeOverview(overrides: Partial<TAnalyticsOverview> = {}): TAnalyticsOv
         resolved_by: null,
         resolution_notes: null,
         coach_agreed: null,
+        auto_resolution: null,
         created_at: '2025-01-10T09:00:00.000Z',
         updated_at: '2025-01-10T09:00:00.000Z',
       },
