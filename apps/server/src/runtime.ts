@@ -17,6 +17,9 @@ import {
   isDatabaseUnavailable,
   type DependencyMonitor,
 } from './platform/dependency-monitor';
+import { createMemoryCacheStore } from './platform/cache/memory-store';
+import { createReadCache, type ReadCache } from './platform/cache/read-cache';
+import { createRedisCacheStore } from './platform/cache/redis-store';
 import { createMemoryBus } from './platform/events/memory-bus';
 import type { EventBus } from './platform/events/port';
 import { createRedisBus } from './platform/events/redis-bus';
@@ -49,6 +52,8 @@ export type Runtime = {
    * answer on failure), else on their local answers; every call is recorded in ai_calls.
    */
   ai: AiPort;
+  /** The read cache for dashboard aggregates: Redis in scaled mode (shared by every process), memory embedded. */
+  cache: ReadCache;
   close(): Promise<void>;
 };
 
@@ -142,6 +147,15 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       recorder: createAiCallRecorder({ db: database.db, clock }),
       logger,
     });
+  const cache =
+    overrides.cache ??
+    createReadCache({
+      store: config.redisUrl
+        ? createRedisCacheStore({ redisUrl: config.redisUrl, prefix: config.redisPrefix })
+        : createMemoryCacheStore({ clock }),
+      ttlMs: config.readCacheTtlMs,
+      logger,
+    });
   const metrics = overrides.metrics ?? createMetrics();
   metrics.observeQueue(queue);
 
@@ -157,10 +171,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     metrics,
     monitor,
     ai,
+    cache,
     async close() {
       monitor.close();
       // Queue first (lets in-flight jobs finish and write), then the connections they used.
       await queue.close().catch((err: unknown) => logger.error({ err }, 'closing queue failed'));
+      await cache.close().catch((err: unknown) => logger.error({ err }, 'closing cache failed'));
       await bus.close().catch((err: unknown) => logger.error({ err }, 'closing bus failed'));
       await mailer.close().catch((err: unknown) => logger.error({ err }, 'closing mailer failed'));
       await database.close().catch((err: unknown) => logger.error({ err }, 'closing database failed'));

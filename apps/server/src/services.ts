@@ -19,6 +19,8 @@ import {
   createSessionDetailService,
   createTier3Service,
   createTutorService,
+  invalidatesQuality,
+  QUALITY_READ_TAG,
 } from './modules/quality/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
@@ -33,7 +35,15 @@ export function createServices(rt: Runtime) {
   const auth = createAuthService({ db, clock, tokens, audit });
   const users = createUserService({ db, clock, audit, auth });
   const apiKeys = createApiKeyService({ db, clock, audit });
-  const events = createEventService({ db, bus: rt.bus, clock });
+  // Events that change quality aggregates move the read cache's generation (after their commit).
+  const events = createEventService({
+    db,
+    bus: rt.bus,
+    clock,
+    onAnnounced: async (types) => {
+      if (types.some(invalidatesQuality)) await rt.cache.invalidate(QUALITY_READ_TAG);
+    },
+  });
   const sessions = createSessionService({
     db,
     queue: rt.queue,
@@ -72,7 +82,7 @@ export function createServices(rt: Runtime) {
     logger: rt.logger,
   });
   const tutors = createTutorService({ db, clock, scores, sessions, interventions, analytics: tier3 });
-  const analytics = createAnalyticsService({ db, clock });
+  const analytics = createAnalyticsService({ db, clock, cache: rt.cache });
   const sessionDetail = createSessionDetailService({ db, sessions, scores });
   const aiUsage = createAiUsageService({ db, clock, prices: rt.config.ai.prices });
   const deadLetters = createDeadLetterService({ db, queue: rt.queue, clock, audit });

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flags, tutorScoreHistory } from '../src/db/schema/index';
+import { refreshDayTotals } from '../src/modules/quality/rollups';
 import { bearer, createTestApp, createUser, login, type Session, type TestApp } from './helpers/build-app';
 import {
   insertSessions,
@@ -79,6 +80,8 @@ beforeAll(async () => {
       updatedAt: NOW,
     },
   ]);
+  // The daily totals, as the rescore keeps them when it writes history.
+  await db.transaction((tx) => refreshDayTotals(tx, ['2026-11-13'], NOW));
 
   const flag = (o: {
     tutorId: string;

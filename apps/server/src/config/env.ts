@@ -79,6 +79,8 @@ const ZEnv = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().positive().default(6_000),
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120_000),
+  /** Read cache backstop TTL for dashboard aggregates (events invalidate sooner); 0 turns the cache off. */
+  READ_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   SESSION_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   SESSION_MAX_FUTURE_DAYS: z.coerce.number().int().min(0).max(3_650).default(30),
   STARTUP_WAIT_S: z.coerce.number().int().min(0).max(3_600).default(60),
@@ -113,6 +115,8 @@ export type Config = {
   trustProxy: boolean;
   /** Requests per minute: per signed-in user (and per IP for anonymous callers), per API key, per webhook key. */
   rateLimit: { perUserPerMinute: number; perApiKeyPerMinute: number; perWebhookKeyPerMinute: number };
+  /** Read cache time to live in ms (0 = off). */
+  readCacheTtlMs: number;
   /**
    * How far from now an ingested session may start: older or later sessions are refused as implausible (400).
    * Backfills of older history raise maxAgeDays.
@@ -189,6 +193,7 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
       perApiKeyPerMinute: e.RATE_LIMIT_API_KEY_PER_MINUTE,
       perWebhookKeyPerMinute: e.WEBHOOK_RATE_LIMIT_PER_MINUTE,
     },
+    readCacheTtlMs: e.READ_CACHE_TTL_SECONDS * 1000,
     sessionWindow: { maxAgeDays: e.SESSION_MAX_AGE_DAYS, maxFutureDays: e.SESSION_MAX_FUTURE_DAYS },
     startupWaitS: e.STARTUP_WAIT_S,
     workerHealthPort: e.WORKER_HEALTH_PORT,

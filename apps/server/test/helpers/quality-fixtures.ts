@@ -15,6 +15,7 @@ import {
   tutorSubjects,
   tutors,
 } from '../../src/db/schema/index';
+import { refreshRollupsForSessions } from '../../src/modules/quality/rollups';
 import { evaluateSession, type SessionFacts } from '../../src/modules/quality/rules';
 
 const MINUTE = 60_000;
@@ -81,7 +82,9 @@ export async function insertStudents(db: Db, ids: string[]) {
     .onConflictDoNothing();
 }
 
-/** Inserts sessions and their findings (the real rules). Returns platform id → row uuid. */
+const c0 = (chunk: Array<{ row: { receivedAt: Date } }>) => chunk[0]!.row.receivedAt;
+
+/** Inserts sessions, their findings (the real rules) and rollups (as tier 1). Returns platform id → row uuid. */
 export async function insertSessions(db: Db, list: FixtureSession[]): Promise<Map<string, string>> {
   const studentIds = [...new Set(list.map((s) => s.studentId ?? 'stu-fixture'))];
   await insertStudents(db, studentIds);
@@ -156,6 +159,18 @@ export async function insertSessions(db: Db, list: FixtureSession[]): Promise<Ma
       })),
     );
     if (findings.length) await db.insert(sessionFindings).values(findings);
+    // The rollups, as tier 1 keeps them when it stores findings.
+    await db.transaction((tx) =>
+      refreshRollupsForSessions(
+        tx,
+        chunk.map((c) => ({
+          id: ids.get(c.facts.sessionId)!,
+          tutorId: c.facts.tutorId,
+          sessionStartTime: c.facts.start,
+        })),
+        c0(chunk),
+      ),
+    );
     const resched = chunk
       .filter((c) => c.row.wasRescheduled)
       .map((c) => ({

@@ -52,7 +52,8 @@ export const sessionFindings = pgTable(
   },
   (t) => [
     uniqueIndex('session_findings_session_type_idx').on(t.sessionId, t.type),
-    index('session_findings_tutor_idx').on(t.tutorId),
+    // A tutor's findings by time: score windows and the rollup of one (tutor, day) read a range of it.
+    index('session_findings_tutor_time_idx').on(t.tutorId, t.occurredAt),
   ],
 );
 
@@ -236,7 +237,11 @@ export const tutorScoreHistory = pgTable(
     avgStudentRating: doublePrecision('avg_student_rating'),
     updatedAt: ts('updated_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tutorId, t.day] })],
+  (t) => [
+    primaryKey({ columns: [t.tutorId, t.day] }),
+    // The marketplace's score on a day (overview "a week ago", score trends, the daily totals' score sums).
+    index('tutor_score_history_day_idx').on(t.day),
+  ],
 );
 
 /** Population averages per window: the prior small samples are shrunk toward. */
@@ -340,5 +345,132 @@ export const emailReports = pgTable(
   (t) => [
     index('email_reports_status_idx').on(t.status, t.createdAt),
     index('email_reports_session_idx').on(t.sessionId),
+  ],
+);
+
+/**
+ * The counters every read over history needs, per tutor and UTC day of the scheduled start: sessions and their
+ * attendance, ratings and reschedules (from the sessions), late starts, early ends, no-shows and poor first
+ * sessions (from the rules' findings). Maintained by tier 1 in the transaction that scores the sessions: each
+ * touched (tutor, day) is recomputed from the raw rows under an advisory lock, so replays, out-of-order
+ * arrivals, corrections and concurrent passes all leave it equal to a recomputation. Rows without sessions
+ * are deleted.
+ */
+export const qualityDailyRollups = pgTable(
+  'quality_daily_rollups',
+  {
+    tutorId: text('tutor_id')
+      .notNull()
+      .references(() => tutors.id, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' }).notNull(),
+    sessions: integer('sessions').notNull(),
+    firstSessions: integer('first_sessions').notNull(),
+    joined: integer('joined').notNull(),
+    bothJoined: integer('both_joined').notNull(),
+    rated: integer('rated').notNull(),
+    ratingSum: doublePrecision('rating_sum').notNull(),
+    firstRated: integer('first_rated').notNull(),
+    firstRatingSum: doublePrecision('first_rating_sum').notNull(),
+    reschedules: integer('reschedules').notNull(),
+    tutorReschedules: integer('tutor_reschedules').notNull(),
+    studentReschedules: integer('student_reschedules').notNull(),
+    noShows: integer('no_shows').notNull(),
+    late: integer('late').notNull(),
+    latenessMinutesSum: doublePrecision('lateness_minutes_sum').notNull(),
+    earlyEnds: integer('early_ends').notNull(),
+    earlyEndMinutesSum: doublePrecision('early_end_minutes_sum').notNull(),
+    studentNoShows: integer('student_no_shows').notNull(),
+    poorFirst: integer('poor_first').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tutorId, t.day] }), index('quality_daily_rollups_day_idx').on(t.day)],
+);
+
+/**
+ * The marketplace per UTC day: the sum of that day's tutor rollups (recomputed from them whenever one
+ * changes, under a per-day advisory lock) plus the day's 30-day scores (sum and count of the score history
+ * rows of that day). Trends and the overview read a few hundred of these rows at most.
+ */
+export const qualityDailyTotals = pgTable('quality_daily_totals', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  tutors: integer('tutors').notNull().default(0),
+  sessions: integer('sessions').notNull().default(0),
+  firstSessions: integer('first_sessions').notNull().default(0),
+  joined: integer('joined').notNull().default(0),
+  bothJoined: integer('both_joined').notNull().default(0),
+  rated: integer('rated').notNull().default(0),
+  ratingSum: doublePrecision('rating_sum').notNull().default(0),
+  firstRated: integer('first_rated').notNull().default(0),
+  firstRatingSum: doublePrecision('first_rating_sum').notNull().default(0),
+  reschedules: integer('reschedules').notNull().default(0),
+  tutorReschedules: integer('tutor_reschedules').notNull().default(0),
+  studentReschedules: integer('student_reschedules').notNull().default(0),
+  noShows: integer('no_shows').notNull().default(0),
+  late: integer('late').notNull().default(0),
+  latenessMinutesSum: doublePrecision('lateness_minutes_sum').notNull().default(0),
+  earlyEnds: integer('early_ends').notNull().default(0),
+  earlyEndMinutesSum: doublePrecision('early_end_minutes_sum').notNull().default(0),
+  studentNoShows: integer('student_no_shows').notNull().default(0),
+  poorFirst: integer('poor_first').notNull().default(0),
+  /** Sum and count of that day's 30-day scores (history rows with sessions and a score). */
+  scoreSum: doublePrecision('score_sum').notNull().default(0),
+  scoreCount: integer('score_count').notNull().default(0),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/**
+ * Where each session was last counted: its (tutor, day) in the rollups. A correction that moves a session to
+ * another day or tutor recomputes both the old and the new row.
+ */
+export const qualityRollupSessions = pgTable('quality_rollup_sessions', {
+  sessionId: uuid('session_id')
+    .primaryKey()
+    .references(() => sessions.id, { onDelete: 'cascade' }),
+  tutorId: text('tutor_id').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+});
+
+/**
+ * One row per tutor with everything the tutors table sorts and filters on: the score and session count of
+ * each window, risk, open flags (by severity and type), the latest nightly analysis' churn risk and direction.
+ * Scores are copied from tutor_scores after each rescore; open-flag columns are kept by a trigger on flags;
+ * the analysis columns after each tier 3 run; a trigger on tutors creates the row. `GET /api/tutors` reads a
+ * page of these through an index instead of computing every tutor.
+ */
+export const tutorSummaries = pgTable(
+  'tutor_summaries',
+  {
+    tutorId: text('tutor_id')
+      .primaryKey()
+      .references(() => tutors.id, { onDelete: 'cascade' }),
+    score7: smallint('score_7'),
+    score30: smallint('score_30'),
+    score90: smallint('score_90'),
+    sessions7: integer('sessions_7').notNull().default(0),
+    sessions30: integer('sessions_30').notNull().default(0),
+    sessions90: integer('sessions_90').notNull().default(0),
+    /** From the 30-day score. */
+    isHighRisk: boolean('is_high_risk').notNull().default(false),
+    tutorRescheduleRate30: doublePrecision('tutor_reschedule_rate_30'),
+    scoresCalculatedAt: ts('scores_calculated_at'),
+    lastSessionDay: date('last_session_day', { mode: 'string' }),
+    openFlags: integer('open_flags').notNull().default(0),
+    openCritical: integer('open_critical').notNull().default(0),
+    openHigh: integer('open_high').notNull().default(0),
+    openMedium: integer('open_medium').notNull().default(0),
+    openLow: integer('open_low').notNull().default(0),
+    /** 3 critical, 2 high, 1 medium, 0 low, -1 no open flag. */
+    maxOpenRank: smallint('max_open_rank').notNull().default(-1),
+    openByType: jsonb('open_by_type').$type<Record<string, number>>().notNull().default({}),
+    churnRisk30d: doublePrecision('churn_risk_30d'),
+    direction: text('direction', { enum: ['improving', 'stable', 'declining'] }),
+    analysisDate: date('analysis_date', { mode: 'string' }),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('tutor_summaries_score_7_idx').on(t.score7, t.tutorId),
+    index('tutor_summaries_score_30_idx').on(t.score30, t.tutorId),
+    index('tutor_summaries_score_90_idx').on(t.score90, t.tutorId),
+    index('tutor_summaries_risk_idx').on(t.isHighRisk, t.maxOpenRank, t.churnRisk30d),
   ],
 );

@@ -10,7 +10,7 @@ export {
 } from './analysis/analysis.task';
 export { loadNlp } from './analysis/local-analyzer';
 export { analyticsRoutes } from './analytics.routes';
-export { createAnalyticsService } from './analytics.service';
+export { createAnalyticsService, invalidatesQuality, QUALITY_READ_TAG } from './analytics.service';
 export { backfillQuality, type BackfillResult } from './backfill';
 export { flagsRoutes } from './flags.routes';
 export { createFlagService } from './flags.service';

@@ -20,6 +20,7 @@ import {
   toWindowMetrics,
   EMPTY_COUNTS,
 } from './metrics';
+import { refreshDayTotals, refreshSummaryScores } from './rollups';
 import { evaluatePatterns } from './rules';
 import { computeScore, DEFAULT_POPULATION, ratingTrend, type Population, type WindowCounts } from './scoring';
 import { QUALITY_THRESHOLDS, SCORE_WEIGHTS } from './thresholds';
@@ -231,6 +232,8 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
           }
         }
       });
+      // The read models after the commit: a later copy reads later scores (see rollups.ts).
+      await db.transaction((tx) => refreshSummaryScores(tx, chunk, day, now));
     }
     return result;
   }
@@ -264,6 +267,7 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
           returning tutor_id`);
         written += rowsOf(res).length;
       }
+      await db.transaction((tx) => refreshDayTotals(tx, [day], now));
     }
     return written;
   }

@@ -21,6 +21,7 @@ import type { EventService } from '../../platform/events/events.service';
 import type { Logger } from '../../platform/logger';
 import type { JobQueue } from '../../platform/queue/port';
 import { flagEvent, QUALITY_AUDIENCE, raiseFlags } from './flags.core';
+import { refreshRollupsForSessions } from './rollups';
 import { evaluateSession, flagForFinding, type SessionFacts } from './rules';
 import type { ScoreService } from './scores.service';
 import { QUALITY_THRESHOLDS, type QualityThresholds } from './thresholds';
@@ -130,6 +131,8 @@ export async function applyRules(
       at: opts.flagTime(row),
     })),
   );
+  // Last: the rollup locks are taken after every flag lock (see rollups.ts for the order).
+  await refreshRollupsForSessions(tx, rows, opts.now);
   return {
     evaluated,
     raised: raised.map((r, k) => ({ ...r, sessionRowId: decisions[k]!.row.id })),

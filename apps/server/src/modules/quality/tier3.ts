@@ -11,6 +11,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { TTier3Summary, TTutorAnalytics } from '@tutorpulse/contracts/quality-analytics';
 import type { Db } from '../../db/client';
 import { tutorAnalytics } from '../../db/schema/index';
+import { refreshSummaryAnalytics } from './rollups';
 import type { AppJobs } from '../../jobs';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
@@ -343,6 +344,7 @@ export function createTier3Service(deps: Tier3Deps) {
           });
       }
     });
+    await refreshSummaryAnalytics(db, clock.now());
   }
 
   return {

@@ -123,14 +123,18 @@ export function createTutorService(deps: {
 }) {
   const { db, clock, scores, sessions, interventions, analytics } = deps;
 
+  const scoreCol = (w: number) => sql.raw(`s.score_${w === 7 ? 7 : w === 90 ? 90 : 30}`);
+  const sessionsCol = (w: number) => sql.raw(`s.sessions_${w === 7 ? 7 : w === 90 ? 90 : 30}`);
+
+  /** Filters over the summary (`s`) and the tutor (`t`). */
   function filters(q: TTutorsQuery): SQL {
     const where: SQL[] = [];
-    if (q.min_score !== undefined) where.push(sql`ts.overall_score >= ${q.min_score}`);
-    if (q.max_score !== undefined) where.push(sql`ts.overall_score <= ${q.max_score}`);
-    if (q.has_flags === true) where.push(sql`f.open_flags > 0`);
-    if (q.has_flags === false) where.push(sql`f.open_flags = 0`);
-    if (q.risk_status === 'high_risk') where.push(sql`coalesce(r30.is_high_risk, false)`);
-    if (q.risk_status === 'low_risk') where.push(sql`not coalesce(r30.is_high_risk, false)`);
+    if (q.min_score !== undefined) where.push(sql`${scoreCol(q.window)} >= ${q.min_score}`);
+    if (q.max_score !== undefined) where.push(sql`${scoreCol(q.window)} <= ${q.max_score}`);
+    if (q.has_flags === true) where.push(sql`s.open_flags > 0`);
+    if (q.has_flags === false) where.push(sql`s.open_flags = 0`);
+    if (q.risk_status === 'high_risk') where.push(sql`s.is_high_risk`);
+    if (q.risk_status === 'low_risk') where.push(sql`not s.is_high_risk`);
     if (q.subject) {
       where.push(sql`(t.main_subject_id = ${q.subject}
         or exists (select 1 from tutor_subjects x where x.tutor_id = t.id and x.subject_id = ${q.subject}))`);
@@ -149,13 +153,12 @@ export function createTutorService(deps: {
       case 'name':
         return sql`lower(t.name) ${dir}, t.id asc`;
       case 'session_count':
-        return sql`coalesce(ts.total_sessions, 0) ${dir}, t.id asc`;
+        return sql`${sessionsCol(q.window)} ${dir}, t.id asc`;
       case 'risk':
-        return sql`coalesce(r30.is_high_risk, false)::int ${dir}, coalesce(f.max_rank, -1) ${dir},
-          ta.churn_risk_30d ${dir} nulls last, t.id asc`;
+        return sql`s.is_high_risk::int ${dir}, s.max_open_rank ${dir}, s.churn_risk_30d ${dir} nulls last, t.id asc`;
       case 'score':
       default:
-        return sql`ts.overall_score ${dir} nulls last, t.id asc`;
+        return sql`${scoreCol(q.window)} ${dir} nulls last, t.id asc`;
     }
   }
 
@@ -218,53 +221,49 @@ export function createTutorService(deps: {
   });
 
   return {
-    /** The tutors table: one query (scores, open flags and latest analysis per tutor via lateral joins). */
+    /**
+     * The tutors table from `tutor_summaries` (one row per tutor, kept by tier 1, the flag trigger and tier 3):
+     * the page is picked from the summaries (sorted and filtered there), then only its rows are joined to
+     * their scores and latest analysis.
+     */
     async list(q: TTutorsQuery): Promise<TTutorPage> {
-      const select = sql`
-        select t.id, t.name, t.is_active, t.main_subject_id, sub.name as main_subject_name,
-          ts.overall_score, ts.attendance_score, ts.ratings_score, ts.completion_score, ts.reliability_score,
-          ts.confidence, ts.total_sessions, ts.rating_trend,
-          coalesce(r30.is_high_risk, false) as is_high_risk,
-          f.open_flags, f.max_rank,
-          ta.direction, ta.percentile_rank, ta.peer_group, ta.churn_risk_30d, ta.churn_risk_90d, ta.analysis_date,
-          count(*) over () as total
-        from tutors t
-        left join subjects sub on sub.id = t.main_subject_id
-        left join tutor_scores ts on ts.tutor_id = t.id and ts.window_days = ${q.window}
-        left join tutor_scores r30 on r30.tutor_id = t.id and r30.window_days = 30
-        left join lateral (
-          select count(*)::int as open_flags,
-            max(case fl.severity when 'critical' then 3 when 'high' then 2 when 'medium' then 1 else 0 end) as max_rank
-          from flags fl
-          where fl.tutor_id = t.id and fl.status in ('open', 'in_progress')
-        ) f on true
-        left join lateral (
-          select a.direction, a.percentile_rank, a.peer_group, a.churn_risk_30d, a.churn_risk_90d,
-            to_char(a.analysis_date, 'YYYY-MM-DD') as analysis_date
-          from tutor_analytics a
-          where a.tutor_id = t.id
-          order by a.analysis_date desc
-          limit 1
-        ) ta on true
-        where ${filters(q)}
-        order by ${ordering(q)}
-        limit ${q.limit} offset ${q.offset}`;
-      const rows = rowsOf<ListRow>(await db.execute(select));
-      let total = rows[0] ? Number(rows[0].total) : 0;
-      if (rows.length === 0 && q.offset > 0) {
-        // Paged past the end: the window count has no row to ride on.
-        const res = await db.execute(sql`
-          select count(*)::int as n
-          from tutors t
+      const where = filters(q);
+      const [pageRes, countRes] = await Promise.all([
+        db.execute(sql`
+          with page as (
+            select s.tutor_id, row_number() over () as rn
+            from (
+              select s.tutor_id from tutor_summaries s join tutors t on t.id = s.tutor_id
+              where ${where}
+              order by ${ordering(q)}
+              limit ${q.limit} offset ${q.offset}
+            ) s
+          )
+          select t.id, t.name, t.is_active, t.main_subject_id, sub.name as main_subject_name,
+            ts.overall_score, ts.attendance_score, ts.ratings_score, ts.completion_score, ts.reliability_score,
+            ts.confidence, ts.total_sessions, ts.rating_trend,
+            sm.is_high_risk, sm.open_flags, case when sm.max_open_rank < 0 then null else sm.max_open_rank end as max_rank,
+            ta.direction, ta.percentile_rank, ta.peer_group, ta.churn_risk_30d, ta.churn_risk_90d, ta.analysis_date,
+            0 as total
+          from page p
+          join tutors t on t.id = p.tutor_id
+          join tutor_summaries sm on sm.tutor_id = p.tutor_id
+          left join subjects sub on sub.id = t.main_subject_id
           left join tutor_scores ts on ts.tutor_id = t.id and ts.window_days = ${q.window}
-          left join tutor_scores r30 on r30.tutor_id = t.id and r30.window_days = 30
           left join lateral (
-            select count(*)::int as open_flags from flags fl
-            where fl.tutor_id = t.id and fl.status in ('open', 'in_progress')
-          ) f on true
-          where ${filters(q)}`);
-        total = Number(rowsOf<{ n: number }>(res)[0]?.n ?? 0);
-      }
+            select a.direction, a.percentile_rank, a.peer_group, a.churn_risk_30d, a.churn_risk_90d,
+              to_char(a.analysis_date, 'YYYY-MM-DD') as analysis_date
+            from tutor_analytics a
+            where a.tutor_id = t.id
+            order by a.analysis_date desc
+            limit 1
+          ) ta on true
+          order by p.rn`),
+        db.execute(sql`
+          select count(*)::int as n from tutor_summaries s join tutors t on t.id = s.tutor_id where ${where}`),
+      ]);
+      const rows = rowsOf<ListRow>(pageRes);
+      const total = Number(rowsOf<{ n: number }>(countRes)[0]?.n ?? 0);
       return { data: rows.map((r) => toListItem(r, q.window)), total, limit: q.limit, offset: q.offset };
     },
 

@@ -18,6 +18,7 @@ export type SessionTotals = {
   firstRatingSum: number;
   reschedules: number;
   tutorReschedules: number;
+  studentReschedules: number;
 };
 
 export const EMPTY_TOTALS: SessionTotals = {
@@ -31,6 +32,7 @@ export const EMPTY_TOTALS: SessionTotals = {
   firstRatingSum: 0,
   reschedules: 0,
   tutorReschedules: 0,
+  studentReschedules: 0,
 };
 
 const TOTALS_COLUMNS = sql`
@@ -43,7 +45,8 @@ const TOTALS_COLUMNS = sql`
   count(s.student_feedback_rating) filter (where s.is_first_session)::int as first_rated,
   coalesce(sum(s.student_feedback_rating) filter (where s.is_first_session), 0)::float8 as first_rating_sum,
   count(*) filter (where s.was_rescheduled)::int as reschedules,
-  count(*) filter (where s.was_rescheduled and s.rescheduled_by = 'tutor')::int as tutor_reschedules`;
+  count(*) filter (where s.was_rescheduled and s.rescheduled_by = 'tutor')::int as tutor_reschedules,
+  count(*) filter (where s.was_rescheduled and s.rescheduled_by = 'student')::int as student_reschedules`;
 
 type TotalsRow = {
   sessions: number;
@@ -56,6 +59,7 @@ type TotalsRow = {
   first_rating_sum: number;
   reschedules: number;
   tutor_reschedules: number;
+  student_reschedules: number;
 };
 
 function toTotals(r: TotalsRow): SessionTotals {
@@ -70,6 +74,7 @@ function toTotals(r: TotalsRow): SessionTotals {
     firstRatingSum: Number(r.first_rating_sum),
     reschedules: Number(r.reschedules),
     tutorReschedules: Number(r.tutor_reschedules),
+    studentReschedules: Number(r.student_reschedules),
   };
 }
 
@@ -165,4 +170,31 @@ export async function tutorsWithSessions(db: DbOrTx, opts: { now: Date; days: nu
       and s.session_start_time <= ${opts.now}::timestamptz
     order by 1`);
   return rowsOf<{ tutor_id: string }>(res).map((r) => r.tutor_id);
+}
+
+/** The UTC day of a session, as the rollups count it. */
+export const SESSION_DAY_SQL = sql`(s.session_start_time at time zone 'UTC')::date`;
+
+/**
+ * Totals per (tutor, UTC day of the scheduled start) for the given keys: what the quality rollups recompute
+ * when sessions of those days are scored. Keys without sessions are absent.
+ */
+export async function tutorDayTotals(
+  db: DbOrTx,
+  keys: Array<{ tutorId: string; day: string }>,
+): Promise<Map<string, SessionTotals>> {
+  if (keys.length === 0) return new Map();
+  const res = await db.execute(sql`
+    select k.tutor_id, to_char(k.day, 'YYYY-MM-DD') as day, ${TOTALS_COLUMNS}
+    from unnest(${sql.param(keys.map((k) => k.tutorId))}::text[], ${sql.param(keys.map((k) => k.day))}::date[])
+      as k(tutor_id, day)
+    join sessions s
+      on s.tutor_id = k.tutor_id
+      and s.session_start_time >= (k.day::timestamp at time zone 'UTC')
+      and s.session_start_time < ((k.day + 1)::timestamp at time zone 'UTC')
+    group by k.tutor_id, k.day`);
+  const out = new Map<string, SessionTotals>();
+  for (const r of rowsOf<TotalsRow & { tutor_id: string; day: string }>(res))
+    out.set(`${r.tutor_id}|${r.day}`, toTotals(r));
+  return out;
 }

@@ -39,7 +39,16 @@ function toBusEvent(r: EventRow): BusEvent {
   };
 }
 
-export function createEventService(deps: { db: Db; bus: EventBus; clock: Clock }) {
+export function createEventService(deps: {
+  db: Db;
+  bus: EventBus;
+  clock: Clock;
+  /**
+   * Called with the types of events just announced, i.e. after their transaction committed: the composition
+   * root invalidates cached aggregates here. Its failure never fails the publisher.
+   */
+  onAnnounced?: (types: string[]) => Promise<void>;
+}) {
   const { db, bus, clock } = deps;
 
   /** Stores events (inside the caller's transaction when given) and returns a function that announces them. */
@@ -62,7 +71,9 @@ export function createEventService(deps: { db: Db; bus: EventBus; clock: Clock }
   }
 
   async function announce(stored: BusEvent[]): Promise<void> {
-    if (stored.length > 0) await bus.publish(...stored);
+    if (stored.length === 0) return;
+    if (deps.onAnnounced) await deps.onAnnounced([...new Set(stored.map((e) => e.type))]).catch(() => {});
+    await bus.publish(...stored);
   }
 
   return {
