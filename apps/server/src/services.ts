@@ -22,6 +22,7 @@ import {
 } from './modules/quality/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
+import { createListTotals } from './platform/list-paging';
 import type { Runtime } from './runtime';
 
 export function createServices(rt: Runtime) {
@@ -33,6 +34,12 @@ export function createServices(rt: Runtime) {
   const users = createUserService({ db, clock, audit, auth });
   const apiKeys = createApiKeyService({ db, clock, audit });
   const events = createEventService({ db, bus: rt.bus, clock });
+  // One per process, shared by the long lists: their estimated totals are cached per list and filters.
+  const listTotals = createListTotals({
+    exactCountLimit: rt.config.lists.exactCountLimit,
+    cacheSeconds: rt.config.lists.countCacheSeconds,
+    now: () => clock.now().getTime(),
+  });
   const sessions = createSessionService({
     db,
     queue: rt.queue,
@@ -41,10 +48,20 @@ export function createServices(rt: Runtime) {
     clock,
     logger: rt.logger,
     sessionWindow: rt.config.sessionWindow,
+    listTotals,
   });
   const scores = createScoreService({ db, clock, events });
   const interventions = createInterventionService({ db, clock, audit, events, scores });
-  const flags = createFlagService({ db, clock, audit, events, scores, sessions, interventions });
+  const flags = createFlagService({
+    db,
+    clock,
+    audit,
+    events,
+    scores,
+    sessions,
+    interventions,
+    listTotals,
+  });
   const reports = createReportService({
     db,
     queue: rt.queue,

@@ -81,6 +81,8 @@ const ZEnv = z.object({
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120_000),
   SESSION_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   SESSION_MAX_FUTURE_DAYS: z.coerce.number().int().min(0).max(3_650).default(30),
+  LIST_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
+  LIST_COUNT_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(10),
 });
 
 export type Config = {
@@ -116,6 +118,11 @@ export type Config = {
    * Backfills of older history raise maxAgeDays.
    */
   sessionWindow: { maxAgeDays: number; maxFutureDays: number };
+  /**
+   * Totals of long lists (sessions, flags): counted exactly up to exactCountLimit rows, past that the planner's
+   * estimate, cached per list and filters for countCacheSeconds (0: not cached).
+   */
+  lists: { exactCountLimit: number; countCacheSeconds: number };
   version: string;
 };
 
@@ -184,6 +191,7 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
       perWebhookKeyPerMinute: e.WEBHOOK_RATE_LIMIT_PER_MINUTE,
     },
     sessionWindow: { maxAgeDays: e.SESSION_MAX_AGE_DAYS, maxFutureDays: e.SESSION_MAX_FUTURE_DAYS },
+    lists: { exactCountLimit: e.LIST_EXACT_COUNT_LIMIT, countCacheSeconds: e.LIST_COUNT_CACHE_SECONDS },
     version: readVersion(),
   };
 }
