@@ -35,7 +35,7 @@ function makeFlag(overrides: Partial<TFlag> = {}): TFlag {
   };
 }
 
-const LIST_PARAMS: FlagsParams = { limit: 25, offset: 0, status: 'open,in_progress' };
+const LIST_PARAMS: FlagsParams = { limit: 25, status: 'open,in_progress' };
 const LIST_KEY = ['flags', 'list', LIST_PARAMS];
 
 function setup(flag: TFlag) {
