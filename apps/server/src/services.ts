@@ -25,6 +25,7 @@ import {
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';
+import { createListTotals } from './platform/list-paging';
 import type { Runtime } from './runtime';
 
 export function createServices(rt: Runtime) {
@@ -44,6 +45,12 @@ export function createServices(rt: Runtime) {
       if (types.some(invalidatesQuality)) await rt.cache.invalidate(QUALITY_READ_TAG);
     },
   });
+  // One per process, shared by the long lists: their estimated totals are cached per list and filters.
+  const listTotals = createListTotals({
+    exactCountLimit: rt.config.lists.exactCountLimit,
+    cacheSeconds: rt.config.lists.countCacheSeconds,
+    now: () => clock.now().getTime(),
+  });
   const sessions = createSessionService({
     db,
     queue: rt.queue,
@@ -52,10 +59,20 @@ export function createServices(rt: Runtime) {
     clock,
     logger: rt.logger,
     sessionWindow: rt.config.sessionWindow,
+    listTotals,
   });
   const scores = createScoreService({ db, clock, events });
   const interventions = createInterventionService({ db, clock, audit, events, scores });
-  const flags = createFlagService({ db, clock, audit, events, scores, sessions, interventions });
+  const flags = createFlagService({
+    db,
+    clock,
+    audit,
+    events,
+    scores,
+    sessions,
+    interventions,
+    listTotals,
+  });
   const reports = createReportService({
     db,
     queue: rt.queue,

@@ -84,6 +84,43 @@ export const ZPagination = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+/**
+ * Keyset ("cursor") pagination for long lists: `cursor` is the `next_cursor` of the previous page, opaque to
+ * clients. It continues the same sort and filters; `offset` stays accepted (deprecated: its cost grows with
+ * the offset) but cannot be combined with a cursor.
+ */
+export const ZCursorPagination = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('Deprecated for deep pages (its cost grows with the offset): follow `next_cursor` instead'),
+  cursor: ZText.min(1)
+    .max(1024)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a next_cursor value from a previous page')
+    .optional()
+    .describe('The `next_cursor` of the previous page (same sort and filters); not with `offset`'),
+});
+
+/** A page of a cursor-paginated list. */
+export function ZCursorPage<T extends z.ZodType>(item: T) {
+  return z.object({
+    data: z.array(item),
+    total: z
+      .number()
+      .int()
+      .describe('Rows matching the filters: exact, or an estimate when `total_is_estimate` is true'),
+    total_is_estimate: z
+      .boolean()
+      .describe('True when `total` is the planner estimate (past LIST_EXACT_COUNT_LIMIT rows)'),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+  });
+}
+
 export const ZIdParams = z.object({ id: ZUuid });
 
 export function ZPage<T extends z.ZodType>(item: T) {

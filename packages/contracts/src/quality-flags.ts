@@ -6,7 +6,16 @@
  */
 import { z } from 'zod';
 import { INTERVENTION_TYPES } from './quality-values';
-import { ZDateOrInstant, ZInstant, ZPage, ZPagination, ZText, ZUuid } from './common';
+import {
+  ZCursorPage,
+  ZCursorPagination,
+  ZDateOrInstant,
+  ZInstant,
+  ZPage,
+  ZPagination,
+  ZText,
+  ZUuid,
+} from './common';
 import {
   FLAG_STATUSES,
   FLAG_TYPES,
@@ -74,7 +83,7 @@ function commaList<const T extends readonly [string, ...string[]]>(values: T) {
 export const FLAG_SORTS = ['priority', 'newest', 'oldest', 'last_seen'] as const;
 export const ZFlagSort = z.enum(FLAG_SORTS);
 
-export const ZFlagsQuery = ZPagination.extend({
+export const ZFlagsQuery = ZCursorPagination.extend({
   tutor_id: ZPlatformId.optional().describe('Platform tutor id'),
   status: commaList(FLAG_STATUSES).optional(),
   severity: commaList(SEVERITIES).optional(),
@@ -90,7 +99,7 @@ export const ZFlagsQuery = ZPagination.extend({
 });
 export type TFlagsQuery = z.output<typeof ZFlagsQuery>;
 
-export const ZFlagPage = ZPage(ZFlag).meta({ id: 'FlagPage' });
+export const ZFlagPage = ZCursorPage(ZFlag).meta({ id: 'FlagPage' });
 export type TFlagPage = z.infer<typeof ZFlagPage>;
 
 export const ZFlagDetail = z

@@ -3,7 +3,7 @@
  * and its page. The session entity itself is `ZSession` in quality.ts.
  */
 import { z } from 'zod';
-import { ZDateOrInstant, ZPage, ZPagination, ZText } from './common';
+import { ZCursorPage, ZCursorPagination, ZDateOrInstant, ZText } from './common';
 import { ZSession } from './quality';
 
 export const SESSION_PROCESSING_STATUSES = ['received', 'processing', 'processed', 'failed'] as const;
@@ -32,7 +32,11 @@ function isDateOnly(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(value);
 }
 
-export const ZSessionListQuery = ZPagination.extend({
+/** `newest` (default): latest scheduled start first; `oldest`: earliest first. Ties are broken by id. */
+export const SESSION_SORTS = ['newest', 'oldest'] as const;
+export const ZSessionSort = z.enum(SESSION_SORTS);
+
+export const ZSessionListQuery = ZCursorPagination.extend({
   tutor_id: ZPlatformIdFilter.optional().describe('Platform tutor id'),
   student_id: ZPlatformIdFilter.optional().describe('Platform student id'),
   start_date: ZDateOrDateTime.optional().describe(
@@ -43,6 +47,7 @@ export const ZSessionListQuery = ZPagination.extend({
   ),
   is_first_session: z.stringbool().optional().describe('true | false'),
   processing_status: ZSessionProcessingStatus.optional(),
+  sort: ZSessionSort.default('newest').describe('`newest` (default) or `oldest`, by scheduled start'),
 })
   // No `.meta({ id })`: a querystring must stay inline for OpenAPI to list its parameters.
   .refine(
@@ -56,5 +61,5 @@ export const ZSessionListQuery = ZPagination.extend({
   );
 export type TSessionListQuery = z.infer<typeof ZSessionListQuery>;
 
-export const ZSessionPage = ZPage(ZSession).meta({ id: 'SessionPage' });
+export const ZSessionPage = ZCursorPage(ZSession).meta({ id: 'SessionPage' });
 export type TSessionPage = z.infer<typeof ZSessionPage>;

@@ -126,9 +126,15 @@ export const sessions = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('sessions_tutor_start_idx').on(t.tutorId, t.sessionStartTime.desc()),
-    index('sessions_student_start_idx').on(t.studentId, t.sessionStartTime.desc()),
-    index('sessions_start_idx').on(t.sessionStartTime),
+    // The list's keyset (start, id), alone and after each equality filter GET /api/sessions offers; read
+    // backwards for newest first. (start, id) also serves every range read on start alone.
+    index('sessions_tutor_start_id_idx').on(t.tutorId, t.sessionStartTime, t.id),
+    index('sessions_student_start_id_idx').on(t.studentId, t.sessionStartTime, t.id),
+    index('sessions_start_id_idx').on(t.sessionStartTime, t.id),
+    index('sessions_status_start_id_idx').on(t.processingStatus, t.sessionStartTime, t.id),
+    index('sessions_first_start_id_idx')
+      .on(t.sessionStartTime, t.id)
+      .where(sql`${t.isFirstSession}`),
     index('sessions_first_idx')
       .on(t.tutorId, t.sessionStartTime)
       .where(sql`${t.isFirstSession}`),

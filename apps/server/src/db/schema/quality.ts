@@ -4,7 +4,7 @@
  * nightly tutor analytics (tier 3), population priors for shrinkage, and the email report ledger.
  * Owned by modules/quality.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
@@ -21,6 +21,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { users } from './identity';
 import { sessions, tutors } from './marketplace';
@@ -115,9 +116,24 @@ export const flags = pgTable(
       .where(sql`${t.status} in ('open','in_progress')`),
     index('flags_status_severity_idx').on(t.status, t.severity),
     index('flags_tutor_idx').on(t.tutorId),
-    index('flags_created_idx').on(t.createdAt),
+    // The inbox's keyset sorts (platform/list-paging.ts): each ends with the id so pages never overlap.
+    index('flags_created_id_idx').on(t.createdAt, t.id),
+    index('flags_last_seen_id_idx').on(t.lastSeenAt, t.id),
+    index('flags_priority_idx').on(flagActiveRank(t), flagSeverityRank(t), t.firstSeenAt, t.id),
+    index('flags_assigned_idx').on(t.assignedTo),
   ],
 );
+
+/**
+ * The inbox's triage ranks (lower first): active (open, in progress) before closed, then critical, high,
+ * medium, low. The index above and the list query must use these same expressions for the index to serve.
+ */
+export function flagActiveRank(t: { status: AnyPgColumn }): SQL<number> {
+  return sql<number>`(case when ${t.status} in ('open', 'in_progress') then 0 else 1 end)`;
+}
+export function flagSeverityRank(t: { severity: AnyPgColumn }): SQL<number> {
+  return sql<number>`(case ${t.severity} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end)`;
+}
 
 /** What happened to a flag: raised, evidence added, escalated, assigned, resolved, dismissed. */
 export const flagEvents = pgTable(

@@ -24,9 +24,21 @@ import {
   type TUpdateFlagRequest,
 } from '@tutorpulse/contracts/quality-flags';
 import type { Db, DbOrTx } from '../../db/client';
-import { flagEvents, flags } from '../../db/schema/index';
+import { flagActiveRank, flagEvents, flags, flagSeverityRank } from '../../db/schema/index';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
+import {
+  createListTotals,
+  decodeCursor,
+  DEFAULT_LIST_TOTALS,
+  filtersFingerprint,
+  keysetAfter,
+  keysetKeyText,
+  keysetOrder,
+  takePage,
+  type KeysetSort,
+  type ListTotals,
+} from '../../platform/list-paging';
 import type { EventService } from '../../platform/events/events.service';
 import type { AuditService } from '../identity/index';
 import { actorOf, type Principal, type RequestContext } from '../../platform/auth/principal';
@@ -51,8 +63,47 @@ export type SessionLookup = {
 const ACTIVE = ['open', 'in_progress'] as const;
 const isClosed = (f: FlagRow) => f.status === 'resolved' || f.status === 'dismissed';
 
-const SEVERITY_ORDER = sql<number>`case ${flags.severity} when 'critical' then 4 when 'high' then 3 when 'medium' then 2 else 1 end`;
-const ACTIVE_FIRST = sql<number>`case when ${flags.status} in ('open','in_progress') then 0 else 1 end`;
+/**
+ * The inbox's sorts, as keysets ending with the id. `priority` is triage order: active before closed, most
+ * severe first, then the flag waiting longest; its ranks are the expressions of the flags_priority_idx index
+ * (written once, in the schema), so the planner reads that index instead of sorting.
+ */
+const FLAG_LIST_SORTS = {
+  priority: {
+    name: 'priority',
+    dir: 'asc',
+    keys: [
+      { expr: flagActiveRank(flags), type: 'int' },
+      { expr: flagSeverityRank(flags), type: 'int' },
+      { expr: flags.firstSeenAt, type: 'timestamptz' },
+      { expr: flags.id, type: 'uuid' },
+    ],
+  },
+  newest: {
+    name: 'newest',
+    dir: 'desc',
+    keys: [
+      { expr: flags.createdAt, type: 'timestamptz' },
+      { expr: flags.id, type: 'uuid' },
+    ],
+  },
+  oldest: {
+    name: 'oldest',
+    dir: 'asc',
+    keys: [
+      { expr: flags.createdAt, type: 'timestamptz' },
+      { expr: flags.id, type: 'uuid' },
+    ],
+  },
+  last_seen: {
+    name: 'last_seen',
+    dir: 'desc',
+    keys: [
+      { expr: flags.lastSeenAt, type: 'timestamptz' },
+      { expr: flags.id, type: 'uuid' },
+    ],
+  },
+} as const satisfies Record<TFlagsQuery['sort'], KeysetSort>;
 
 /** Postgres error code of a driver error, however drizzle wrapped it. */
 function pgCode(err: unknown): string | undefined {
@@ -87,9 +138,12 @@ export function createFlagService(deps: {
   sessions: Pick<SessionLookup, 'listByPlatformIds'>;
   interventions: Pick<InterventionService, 'listForFlag'>;
   thresholds?: QualityThresholds;
+  /** Totals of the inbox (config: LIST_EXACT_COUNT_LIMIT / LIST_COUNT_CACHE_SECONDS). */
+  listTotals?: ListTotals;
 }) {
   const { db, clock, audit, events } = deps;
   const thresholds = deps.thresholds ?? QUALITY_THRESHOLDS;
+  const listTotals = deps.listTotals ?? createListTotals(DEFAULT_LIST_TOTALS(clock));
 
   async function withName(f: FlagRow): Promise<TFlag> {
     const names = await loadTutorNames(db, [f.tutorId]);
@@ -237,32 +291,46 @@ export function createFlagService(deps: {
       else if (q.assigned_to) where.push(eq(flags.assignedTo, q.assigned_to));
       if (q.since) where.push(gte(flags.createdAt, instantOf(q.since)));
       const cond = where.length ? and(...where) : undefined;
-      const order = {
-        // Triage: active before closed, most severe first, and within a severity the flag waiting longest.
-        priority: [asc(ACTIVE_FIRST), desc(SEVERITY_ORDER), asc(flags.firstSeenAt), asc(flags.id)],
-        newest: [desc(flags.createdAt), desc(flags.id)],
-        oldest: [asc(flags.createdAt), asc(flags.id)],
-        last_seen: [desc(flags.lastSeenAt), desc(flags.id)],
-      }[q.sort];
-      const [rows, [total]] = await Promise.all([
+      const sort = FLAG_LIST_SORTS[q.sort];
+      const fingerprint = filtersFingerprint({
+        tutor_id: q.tutor_id,
+        status: q.status,
+        severity: q.severity,
+        type: q.type,
+        // `me` is whoever asks: a cursor passed to a colleague continues their own list, not the sender's.
+        assigned_to: q.assigned_to === 'me' ? `me:${viewerId ?? ''}` : q.assigned_to,
+        since: q.since,
+      });
+      const after = decodeCursor(q.cursor, { sort, fingerprint, offset: q.offset });
+      const [rows, total] = await Promise.all([
         db
-          .select()
+          .select({ flag: flags, sortKey: keysetKeyText(sort) })
           .from(flags)
-          .where(cond)
-          .orderBy(...order)
-          .limit(q.limit)
+          .where(and(cond, after ? keysetAfter(sort, after) : undefined))
+          .orderBy(...keysetOrder(sort))
+          .limit(q.limit + 1)
           .offset(q.offset),
-        db.select({ n: count() }).from(flags).where(cond),
+        listTotals.count(
+          db,
+          `flags:${fingerprint}`,
+          db
+            .select({ one: sql`1` })
+            .from(flags)
+            .where(cond),
+        ),
       ]);
+      const page = takePage(rows, q.limit, sort, fingerprint, (r) => r.sortKey);
       const names = await loadTutorNames(
         db,
-        rows.map((r) => r.tutorId),
+        page.rows.map((r) => r.flag.tutorId),
       );
       return {
-        data: rows.map((r) => toFlagDto(r, names.get(r.tutorId) ?? null)),
-        total: total?.n ?? 0,
+        data: page.rows.map((r) => toFlagDto(r.flag, names.get(r.flag.tutorId) ?? null)),
+        total: total.total,
+        total_is_estimate: total.isEstimate,
         limit: q.limit,
         offset: q.offset,
+        next_cursor: page.nextCursor,
       };
     },
 

@@ -123,8 +123,9 @@ export function createTier3Service(deps: Tier3Deps) {
 
   /** Every tutor to analyse (active, or with sessions in 90 days), its main subject and last session. */
   async function loadRoster(now: Date) {
-    // `desc nulls last` matches sessions_tutor_start_idx, so each tutor is one index probe (a plain max() lets
-    // the planner walk the start-time index instead: seconds at 10× scale).
+    // An ordered limit 1 reads sessions_tutor_start_id_idx backwards, one index probe per tutor (a plain max()
+    // lets the planner walk the start-time index instead: seconds at 10× scale). The column is NOT NULL; no
+    // `nulls last`, which an ascending index read backwards could not serve.
     const res = await db.execute(sql`
       select t.id, t.main_subject_id, t.is_active, l.last_session_at
       from tutors t
@@ -132,7 +133,7 @@ export function createTier3Service(deps: Tier3Deps) {
         select s.session_start_time as last_session_at
         from sessions s
         where s.tutor_id = t.id and s.session_start_time <= ${now}::timestamptz
-        order by s.session_start_time desc nulls last
+        order by s.session_start_time desc
         limit 1
       ) l on true`);
     return rowsOf<{

@@ -6,7 +6,6 @@
 import {
   and,
   asc,
-  count,
   desc,
   eq,
   getTableColumns,
@@ -21,6 +20,7 @@ import {
 } from 'drizzle-orm';
 import { anyOf, bulkInsert, rowsOf } from '../../db/bulk';
 import type { DbOrTx } from '../../db/client';
+import { keysetAfter, keysetKeyText, keysetOrder, type KeysetSort } from '../../platform/list-paging';
 import { reschedules, sessions, students, tutors, webhookDeliveries } from '../../db/schema/index';
 import type { RescheduleRecord, SessionRecord } from './session-mapping';
 
@@ -274,22 +274,63 @@ function filterConditions(f: SessionFilters): SQL | undefined {
   return where.length ? and(...where) : undefined;
 }
 
-/** Newest first (by scheduled start; the (tutor|student, start desc) indexes serve the filtered forms). */
+/**
+ * The list's sorts, as keysets: scheduled start, then id. The (start, id), (tutor|student, start, id) and
+ * (processing_status, start, id) indexes serve them, forwards for `oldest` and backwards for `newest`.
+ */
+export const SESSION_LIST_SORTS = {
+  newest: {
+    name: 'newest',
+    dir: 'desc',
+    keys: [
+      { expr: sessions.sessionStartTime, type: 'timestamptz' },
+      { expr: sessions.id, type: 'uuid' },
+    ],
+  },
+  oldest: {
+    name: 'oldest',
+    dir: 'asc',
+    keys: [
+      { expr: sessions.sessionStartTime, type: 'timestamptz' },
+      { expr: sessions.id, type: 'uuid' },
+    ],
+  },
+} as const satisfies Record<string, KeysetSort>;
+export type SessionListSort = keyof typeof SESSION_LIST_SORTS;
+
+/**
+ * One page in `sort` order: `limit + 1` rows (the extra one tells the caller a next page exists) after the
+ * keyset `after`, or from `offset` (deprecated: its cost grows with the offset). Each row carries its sort key.
+ */
 export async function listSessions(
   db: DbOrTx,
   f: SessionFilters,
-  page: { limit: number; offset: number },
-): Promise<{ rows: SessionWithNames[]; total: number }> {
-  const cond = filterConditions(f);
-  const [rows, [total]] = await Promise.all([
-    selectWithNames(db)
-      .where(cond)
-      .orderBy(desc(sessions.sessionStartTime), desc(sessions.id))
-      .limit(page.limit)
-      .offset(page.offset),
-    db.select({ n: count() }).from(sessions).where(cond),
-  ]);
-  return { rows, total: total?.n ?? 0 };
+  page: { sort: SessionListSort; limit: number; offset: number; after: string[] | null },
+): Promise<Array<SessionWithNames & { sortKey: string[] }>> {
+  const sort = SESSION_LIST_SORTS[page.sort];
+  const cond = and(filterConditions(f), page.after ? keysetAfter(sort, page.after) : undefined);
+  return db
+    .select({
+      session: sessions,
+      tutorName: tutors.name,
+      studentName: students.name,
+      sortKey: keysetKeyText(sort),
+    })
+    .from(sessions)
+    .leftJoin(tutors, eq(tutors.id, sessions.tutorId))
+    .leftJoin(students, eq(students.id, sessions.studentId))
+    .where(cond)
+    .orderBy(...keysetOrder(sort))
+    .limit(page.limit + 1)
+    .offset(page.offset);
+}
+
+/** The rows the filters match, unordered: for the list's total (ListTotals counts or estimates it). */
+export function matchingSessions(db: DbOrTx, f: SessionFilters) {
+  return db
+    .select({ one: sql`1` })
+    .from(sessions)
+    .where(filterConditions(f));
 }
 
 export async function listRecentForTutor(db: DbOrTx, tutorId: string, limit: number) {

@@ -26,6 +26,14 @@ import type { JobQueue } from '../../platform/queue/port';
 import type { AuditService } from '../identity/index';
 import { actorOf, type Principal, type RequestContext } from '../../platform/auth/principal';
 import { AppError } from '../../platform/errors';
+import {
+  createListTotals,
+  decodeCursor,
+  DEFAULT_LIST_TOTALS,
+  filtersFingerprint,
+  takePage,
+  type ListTotals,
+} from '../../platform/list-paging';
 import { toRescheduleRecord, toSessionRecord, type SessionRecord } from './session-mapping';
 import { DEFAULT_SESSION_WINDOW, findOutOfWindow, type SessionWindow } from './session-window';
 import { toRescheduleDto, toSessionDto } from './sessions.mapper';
@@ -142,8 +150,11 @@ export function createSessionService(deps: {
   ingestGroup?: { maxSize?: number; concurrency?: number };
   /** How far from now a session may start (config: SESSION_MAX_AGE_DAYS / SESSION_MAX_FUTURE_DAYS). */
   sessionWindow?: SessionWindow;
+  /** Totals of the sessions list (config: LIST_EXACT_COUNT_LIMIT / LIST_COUNT_CACHE_SECONDS). */
+  listTotals?: ListTotals;
 }) {
   const { db, queue, events, audit, clock, logger } = deps;
+  const listTotals = deps.listTotals ?? createListTotals(DEFAULT_LIST_TOTALS(clock));
   const sessionWindow = deps.sessionWindow ?? DEFAULT_SESSION_WINDOW;
   const enqueueTimeoutMs = deps.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS;
   const storeDeadlineMs = deps.storeDeadlineMs ?? STORE_DEADLINE_MS;
@@ -452,20 +463,39 @@ export function createSessionService(deps: {
       return found ? toSessionDto(found.session, found) : null;
     },
 
+    /** A page of sessions by keyset (`cursor`) or, deprecated, by offset; the total counted or estimated. */
     async list(q: TSessionListQuery): Promise<TSessionPage> {
-      const { rows, total } = await repo.listSessions(
-        db,
-        {
-          tutorId: q.tutor_id,
-          studentId: q.student_id,
-          startFrom: q.start_date ? startOfFilter(q.start_date) : undefined,
-          startTo: q.end_date ? endOfFilter(q.end_date) : undefined,
-          isFirstSession: q.is_first_session,
-          processingStatus: q.processing_status,
-        },
-        { limit: q.limit, offset: q.offset },
-      );
-      return { data: rows.map((r) => toSessionDto(r.session, r)), total, limit: q.limit, offset: q.offset };
+      const filters: repo.SessionFilters = {
+        tutorId: q.tutor_id,
+        studentId: q.student_id,
+        startFrom: q.start_date ? startOfFilter(q.start_date) : undefined,
+        startTo: q.end_date ? endOfFilter(q.end_date) : undefined,
+        isFirstSession: q.is_first_session,
+        processingStatus: q.processing_status,
+      };
+      const sort = repo.SESSION_LIST_SORTS[q.sort];
+      const fingerprint = filtersFingerprint({
+        tutor_id: q.tutor_id,
+        student_id: q.student_id,
+        start_date: q.start_date,
+        end_date: q.end_date,
+        is_first_session: q.is_first_session,
+        processing_status: q.processing_status,
+      });
+      const after = decodeCursor(q.cursor, { sort, fingerprint, offset: q.offset });
+      const [rows, total] = await Promise.all([
+        repo.listSessions(db, filters, { sort: q.sort, limit: q.limit, offset: q.offset, after }),
+        listTotals.count(db, `sessions:${fingerprint}`, repo.matchingSessions(db, filters)),
+      ]);
+      const page = takePage(rows, q.limit, sort, fingerprint, (r) => r.sortKey);
+      return {
+        data: page.rows.map((r) => toSessionDto(r.session, r)),
+        total: total.total,
+        total_is_estimate: total.isEstimate,
+        limit: q.limit,
+        offset: q.offset,
+        next_cursor: page.nextCursor,
+      };
     },
 
     /** The tutor's latest sessions by scheduled start, newest first. */

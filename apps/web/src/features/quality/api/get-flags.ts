@@ -11,7 +11,8 @@ const flagPageSchema = lazySchema(() =>
 
 export type FlagsParams = {
   limit: number;
-  offset: number;
+  /** The API's `next_cursor` of the page before (absent: the first page). */
+  cursor?: string;
   status?: string;
   severity?: string;
   type?: string;
@@ -33,7 +34,9 @@ function readList(value: string | null, allowed: readonly string[]): string | un
 
 /** Reads the inbox filters from the URL, dropping what the API would refuse. `status=all` means no filter. */
 export function readFlagsParams(searchParams: URLSearchParams): FlagsParams {
-  const params: FlagsParams = readPageParams(searchParams, FLAGS_PAGE_SIZE);
+  const params: FlagsParams = { limit: readPageParams(searchParams, FLAGS_PAGE_SIZE).limit };
+  const cursor = searchParams.get('cursor');
+  if (cursor && /^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) params.cursor = cursor;
   const rawStatus = searchParams.get('status');
   if (rawStatus !== 'all') params.status = readList(rawStatus, FLAG_STATUSES) ?? DEFAULT_FLAG_STATUS;
   const severity = readList(searchParams.get('severity'), SEVERITIES);

@@ -24,7 +24,7 @@ const TYPE_OPTIONS = [
   ...FLAG_TYPES.map((t) => ({ value: t, label: humanize(t) })),
 ];
 
-const CLEARED = { status: null, severity: null, type: null, tutor_id: null, offset: null };
+const CLEARED = { status: null, severity: null, type: null, tutor_id: null, offset: null, cursor: null };
 
 /** The filters are the URL (status, severity, type, tutor_id); changing one goes back to the first page. */
 export function FlagsFilters({ params }: { params: FlagsParams }) {
@@ -45,6 +45,7 @@ export function FlagsFilters({ params }: { params: FlagsParams }) {
         type: value('type'),
         tutor_id: value('tutor_id'),
         offset: null,
+        cursor: null,
       }),
     );
   };

@@ -36,12 +36,19 @@ function makeFlag(overrides: Partial<TFlag> = {}): TFlag {
   };
 }
 
-const LIST_PARAMS: FlagsParams = { limit: 25, offset: 0, status: 'open,in_progress' };
+const LIST_PARAMS: FlagsParams = { limit: 25, status: 'open,in_progress' };
 const LIST_KEY = ['flags', 'list', LIST_PARAMS];
 
 function setup(flag: TFlag) {
   const queryClient = createTestQueryClient();
-  const page: TFlagPage = { data: [flag], total: 1, limit: 25, offset: 0 };
+  const page: TFlagPage = {
+    data: [flag],
+    total: 1,
+    total_is_estimate: false,
+    limit: 25,
+    offset: 0,
+    next_cursor: null,
+  };
   queryClient.setQueryData(LIST_KEY, page);
   const onClose = vi.fn();
   const rendered = renderRoutes(

@@ -33,10 +33,19 @@ const flag: TFlag = {
   updated_at: '2025-01-10T09:00:00.000Z',
 };
 
+const NEXT_FLAG_ID = '1c9d2c6e-3f4a-4b5c-8d6e-7f8091a2b3c5';
+
 function setup(url: string, role: TRole = 'coach') {
   const { calls } = mockFetch({
     'GET /api/flags': ({ url: u }) => ({
-      body: { data: [flag], total: 1, limit: Number(u.searchParams.get('limit')), offset: 0 },
+      body: {
+        data: [{ ...flag, id: u.searchParams.get('cursor') ? NEXT_FLAG_ID : flag.id }],
+        total: 30_000,
+        total_is_estimate: !u.searchParams.get('cursor'),
+        limit: Number(u.searchParams.get('limit')),
+        offset: 0,
+        next_cursor: u.searchParams.get('cursor') ? null : 'eyJuZXh0IjoxfQ',
+      },
     }),
   });
   const queryClient = createTestQueryClient();
@@ -52,17 +61,35 @@ describe('FlagsPage', () => {
     await screen.findByRole('table', { name: 'Flags' });
     expect(Object.fromEntries(calls[0]!.url.searchParams)).toEqual({
       limit: '25',
-      offset: '0',
       status: 'open,in_progress',
     });
   });
 
+  it('pages by the API cursor: Next puts next_cursor in the URL, First page drops it', async () => {
+    const { calls, user, router } = setup('/quality/flags?severity=high');
+    await screen.findByRole('table', { name: 'Flags' });
+    expect(screen.getByText('Showing 1 of about 30,000')).toBeInTheDocument();
+    await user.click(screen.getByRole('link', { name: 'Next' }));
+    await waitFor(() =>
+      expect(Object.fromEntries(calls.at(-1)!.url.searchParams)).toEqual({
+        limit: '25',
+        status: 'open,in_progress',
+        severity: 'high',
+        cursor: 'eyJuZXh0IjoxfQ',
+      }),
+    );
+    expect(await screen.findByText('Showing 1 of 30,000')).toBeInTheDocument();
+    expect(screen.getByText('Next').closest('[aria-disabled="true"]')).not.toBeNull();
+    await user.click(screen.getByRole('link', { name: 'First page' }));
+    await waitFor(() => expect(router.state.location.search).toBe('?severity=high'));
+  });
+
   it('reads filters from the URL and writes new choices back to it, from the first page', async () => {
-    const { calls, user, router } = setup('/quality/flags?severity=critical&type=bogus&offset=25');
+    const { calls, user, router } = setup('/quality/flags?severity=critical&type=bogus&cursor=abc_-1');
     await screen.findByRole('table', { name: 'Flags' });
     expect(Object.fromEntries(calls[0]!.url.searchParams)).toEqual({
       limit: '25',
-      offset: '25',
+      cursor: 'abc_-1',
       status: 'open,in_progress',
       severity: 'critical',
     });
@@ -75,8 +102,10 @@ describe('FlagsPage', () => {
       }),
     );
     await waitFor(() =>
-      expect(Object.fromEntries(calls.at(-1)!.url.searchParams)).toMatchObject({
-        offset: '0',
+      expect(Object.fromEntries(calls.at(-1)!.url.searchParams)).toEqual({
+        limit: '25',
+        status: 'open,in_progress',
+        severity: 'critical',
         type: 'tutor_late',
       }),
     );

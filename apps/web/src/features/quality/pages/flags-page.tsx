@@ -4,7 +4,7 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { Pagination } from '@/components/ui/pagination';
+import { CursorPagination } from '@/components/ui/cursor-pagination';
 import { TableSkeleton } from '@/components/ui/skeleton';
 import { useUser } from '@/lib/auth';
 import { withParams } from '@/lib/search-params';
@@ -55,6 +55,7 @@ export function FlagsPage() {
                         type: null,
                         tutor_id: null,
                         offset: null,
+                        cursor: null,
                       }),
                     )
                   }
@@ -75,10 +76,11 @@ export function FlagsPage() {
               </p>
             )}
             <FlagsTable flags={flags.data.data} canAct={canActOnFlags(me.role)} />
-            <Pagination
+            <CursorPagination
               total={flags.data.total}
-              limit={flags.data.limit}
-              offset={flags.data.offset}
+              totalIsEstimate={flags.data.total_is_estimate}
+              shown={flags.data.data.length}
+              nextCursor={flags.data.next_cursor}
               label="Flag pages"
             />
           </>
