@@ -66,16 +66,21 @@ async function drainQueue(t: ScaleTarget): Promise<void> {
       const c = await rt.queue.counts();
       const left = c.waiting + c.active;
       if (left === 0) {
-        if (Date.now() - t0 > 2000) console.log(`  worker queue drained in ${Math.round((Date.now() - t0) / 1000)} s`);
+        if (Date.now() - t0 > 2000)
+          console.log(`  worker queue drained in ${Math.round((Date.now() - t0) / 1000)} s`);
         return;
       }
       if (Date.now() - t0 > QUEUE_DRAIN_MAX_MS) {
-        console.log(`  (worker still has ${fmt(left)} jobs after ${QUEUE_DRAIN_MAX_MS / 60_000} min: measuring anyway)`);
+        console.log(
+          `  (worker still has ${fmt(left)} jobs after ${QUEUE_DRAIN_MAX_MS / 60_000} min: measuring anyway)`,
+        );
         return;
       }
       if (Date.now() - last > 10_000) {
         last = Date.now();
-        console.log(`  worker queue: ${fmt(c.waiting)} waiting, ${c.active} active (tier 2 of seeded transcripts…)`);
+        console.log(
+          `  worker queue: ${fmt(c.waiting)} waiting, ${c.active} active (tier 2 of seeded transcripts…)`,
+        );
       }
       await sleep(1000);
     }
@@ -167,7 +172,9 @@ async function benchScale(args: ScaleArgs, scale: number, index: number): Promis
     `\nScale ${scale}: ${fmt(marker.sessions)} sessions (seed ${marker.seed}, ${marker.days} days, seeded ${marker.seededAt}), ` +
       `1 API + 1 worker, ${args.connections} connections × ${args.seconds} s per route, ${os.cpus().length} cores`,
   );
-  console.log(`Floor: /api/health p95 ${floorP95.toFixed(1)} ms (mean of first and last). Target: ${target.text}, no non-2xx.`);
+  console.log(
+    `Floor: /api/health p95 ${floorP95.toFixed(1)} ms (mean of first and last). Target: ${target.text}, no non-2xx.`,
+  );
   console.log(formatTable(rows, floorRows, target.limitMs));
   console.log(`${met} of ${rows.length} routes meet the target.`);
   if (skipped.length) console.log(`Not loaded: ${skipped.map((s) => `${s.route} (${s.reason})`).join('; ')}`);

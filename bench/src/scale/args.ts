@@ -32,7 +32,9 @@ function positive(name: string, raw: string | undefined, fallback: number, max: 
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max || (integer && !Number.isInteger(n)))
-    throw new UsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'} from ${integer ? 1 : '>0'} to ${max}`);
+    throw new UsageError(
+      `--${name} must be ${integer ? 'a whole number' : 'a number'} from ${integer ? 1 : '>0'} to ${max}`,
+    );
   return n;
 }
 
@@ -63,7 +65,8 @@ export function parseScaleArgs(argv: string[]): ScaleArgs | 'help' {
   if (reuseDb.length && reuseDb.length !== scales.length)
     throw new UsageError(`--reuse-db needs one database name per scale (${scales.length})`);
   const bad = reuseDb.find((n) => !/^[a-z_][a-z0-9_]{0,62}$/.test(n));
-  if (bad !== undefined) throw new UsageError(`--reuse-db: "${bad}" is not a plain database name (a-z, 0-9, _)`);
+  if (bad !== undefined)
+    throw new UsageError(`--reuse-db: "${bad}" is not a plain database name (a-z, 0-9, _)`);
   let only: RegExp | undefined;
   if (values.only !== undefined) {
     try {

@@ -51,7 +51,10 @@ async function withAdmin<T>(serverUrl: string, fn: (c: pg.Client) => Promise<T>)
 }
 
 /** `undefined` when the database does not exist; `null` when it exists without the bench's seed marker. */
-export async function readSeedMarker(serverUrl: string, dbName: string): Promise<SeedMarker | null | undefined> {
+export async function readSeedMarker(
+  serverUrl: string,
+  dbName: string,
+): Promise<SeedMarker | null | undefined> {
   return withAdmin(serverUrl, async (c) => {
     const r = await c.query<{ comment: string | null }>(
       `select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1`,
@@ -97,7 +100,16 @@ export function stackEnv(t: ScaleTarget): Record<string, string> {
 async function runSeedCli(t: ScaleTarget): Promise<void> {
   const child = spawnTracked(
     'seed',
-    [...tsxArgs('apps/server/src/cli/main.ts'), 'seed', '--scale', String(t.scale), '--seed', String(SEED), '--days', String(SEED_DAYS)],
+    [
+      ...tsxArgs('apps/server/src/cli/main.ts'),
+      'seed',
+      '--scale',
+      String(t.scale),
+      '--seed',
+      String(SEED),
+      '--days',
+      String(SEED_DAYS),
+    ],
     { env: { ...process.env, ...stackEnv(t), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   const code = await waitForExit(child);
@@ -131,12 +143,20 @@ async function ensureScored(t: ScaleTarget): Promise<number> {
       console.log(`  all ${fmt(total)} seeded sessions are already processed`);
       return total;
     }
-    console.log(`  ${fmt(received)} of ${fmt(total)} sessions still received: bulk back-fill (tier 1), then tier 3`);
+    console.log(
+      `  ${fmt(received)} of ${fmt(total)} sessions still received: bulk back-fill (tier 1), then tier 3`,
+    );
     const services = createServices(rt);
     const t0 = performance.now();
     let lastPrint = t0;
     const result = await backfillQuality(
-      { db: rt.database.db, clock: rt.clock, queue: rt.queue, events: services.events, scores: services.scores },
+      {
+        db: rt.database.db,
+        clock: rt.clock,
+        queue: rt.queue,
+        events: services.events,
+        scores: services.scores,
+      },
       {
         onProgress: (done) => {
           const now = performance.now();
@@ -158,9 +178,12 @@ async function ensureScored(t: ScaleTarget): Promise<number> {
     );
     const t3 = performance.now();
     const tier3 = await services.tier3.run({});
-    console.log(`    tier 3 done: ${fmt(tier3.tutors)} tutors in ${Math.round((performance.now() - t3) / 1000)} s`);
+    console.log(
+      `    tier 3 done: ${fmt(tier3.tutors)} tutors in ${Math.round((performance.now() - t3) / 1000)} s`,
+    );
     const after = await countSessions(rt);
-    if (after.received > 0) throw new Error(`${after.received} sessions are still received after the back-fill`);
+    if (after.received > 0)
+      throw new Error(`${after.received} sessions are still received after the back-fill`);
     return after.total;
   } finally {
     await rt.close();
@@ -171,7 +194,11 @@ async function ensureScored(t: ScaleTarget): Promise<number> {
  * Makes `t.dbName` a seeded, scored marketplace at `t.scale`. With `reuse`, a database carrying the bench's
  * marker for the same scale is used as it is; one without the marker is refused (it is not the bench's).
  */
-export async function prepareDatabase(t: ScaleTarget, serverUrl: string, reuse: boolean): Promise<SeedMarker> {
+export async function prepareDatabase(
+  t: ScaleTarget,
+  serverUrl: string,
+  reuse: boolean,
+): Promise<SeedMarker> {
   const existing = await readSeedMarker(serverUrl, t.dbName);
   if (existing) {
     if (!reuse) throw new Error(`database ${t.dbName} already exists`);
@@ -200,6 +227,8 @@ export async function prepareDatabase(t: ScaleTarget, serverUrl: string, reuse: 
     seededAt: new Date().toISOString(),
   };
   await writeSeedMarker(serverUrl, t.dbName, marker);
-  console.log(`  ready in ${Math.round((performance.now() - t0) / 1000)} s (${fmt(sessions)} sessions, all scored)`);
+  console.log(
+    `  ready in ${Math.round((performance.now() - t0) / 1000)} s (${fmt(sessions)} sessions, all scored)`,
+  );
   return marker;
 }

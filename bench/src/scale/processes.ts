@@ -58,7 +58,9 @@ export async function stopTracked(child: ChildProcess): Promise<void> {
   const tracked = children.get(pid);
   if (!tracked) return;
   if (isAlive(pid)) process.kill(pid, 'SIGTERM');
-  const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), STOP_GRACE_MS).unref());
+  const timer = new Promise<'timeout'>((resolve) =>
+    setTimeout(() => resolve('timeout'), STOP_GRACE_MS).unref(),
+  );
   if ((await Promise.race([tracked.exited, timer])) === 'timeout' && isAlive(pid)) {
     console.error(`  ${tracked.name} (pid ${pid}) did not stop within ${STOP_GRACE_MS / 1000} s: SIGKILL`);
     process.kill(pid, 'SIGKILL');
@@ -86,7 +88,9 @@ export async function cleanUp(): Promise<void> {
   await stopAllChildren();
   while (cleanups.length) {
     const step = cleanups.pop()!;
-    await step.run().catch((err: unknown) => console.error(`  cleanup "${step.name}" failed: ${String(err)}`));
+    await step
+      .run()
+      .catch((err: unknown) => console.error(`  cleanup "${step.name}" failed: ${String(err)}`));
   }
 }
 

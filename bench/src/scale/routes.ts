@@ -29,7 +29,10 @@ async function probe(baseUrl: string, url: string, token: string): Promise<Probe
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), 120_000);
   try {
-    const r = await fetch(baseUrl + url, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
+    const r = await fetch(baseUrl + url, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: ac.signal,
+    });
     if ((r.headers.get('content-type') ?? '').includes('text/event-stream')) {
       ac.abort();
       return { status: r.status, json: undefined, stream: true };
@@ -165,7 +168,12 @@ export async function discoverRoutes(
       if (url === urls[0]) firstRow.set(p, r && r.status < 300 ? rowsOf(r.json)[0] : undefined);
       const params = ops.get!.parameters ?? [];
       const total = r && r.status < 300 ? totalOf(r.json) : undefined;
-      if (url === urls[0] && params.some((x) => x.name === 'offset') && total !== undefined && total > 10_000) {
+      if (
+        url === urls[0] &&
+        params.some((x) => x.name === 'offset') &&
+        total !== undefined &&
+        total > 10_000
+      ) {
         const deep = `${p}?limit=100&offset=${Math.min(DEEP_OFFSET, total - 100)}`;
         if (!only || only.test(deep)) await add(deep, deep, true);
       }
@@ -181,13 +189,21 @@ export async function discoverRoutes(
     }
     const parent = p.slice(0, p.indexOf('{')).replace(/\/$/, '');
     const row = firstRow.get(parent);
-    const id = row?.[names[0]!] ?? row?.id;
+    // `id`, the parameter's own name, or `<singular>_id` (`tutor_id` in the /api/tutors list).
+    const singular = parent.slice(parent.lastIndexOf('/') + 1).replace(/s$/, '');
+    const id = row?.[names[0]!] ?? row?.id ?? row?.[`${singular}_id`];
     if (typeof id !== 'string' && typeof id !== 'number') {
-      skipped.push({ route: label, reason: firstRow.has(parent) ? `no row in ${parent} to pick an id from` : `no list ${parent}` });
+      skipped.push({
+        route: label,
+        reason: firstRow.has(parent) ? `no row in ${parent} to pick an id from` : `no list ${parent}`,
+      });
       continue;
     }
     const url = p.replace(`{${names[0]}}`, encodeURIComponent(String(id)));
-    const { urls, reason } = listVariants(url, (ops.get!.parameters ?? []).filter((x) => x.in === 'query'));
+    const { urls, reason } = listVariants(
+      url,
+      (ops.get!.parameters ?? []).filter((x) => x.in === 'query'),
+    );
     if (reason) {
       skipped.push({ route: label, reason });
       continue;

@@ -15,7 +15,8 @@ export async function signIn(baseUrl: string): Promise<Array<{ role: Role; token
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: account.email, password: DEMO_PASSWORD }),
     });
-    if (r.status !== 200) throw new Error(`sign-in as ${account.email} answered ${r.status}: ${await r.text()}`);
+    if (r.status !== 200)
+      throw new Error(`sign-in as ${account.email} answered ${r.status}: ${await r.text()}`);
     const body = (await r.json()) as { token?: unknown };
     if (typeof body.token !== 'string') throw new Error(`sign-in as ${account.email} returned no token`);
     out.push({ role, token: body.token });
