@@ -11,7 +11,7 @@
  * flags.core.ts (tier 1 / tier 2). `autoResolve` (nightly, tier 3) closes pattern flags whose tutor has been
  * back under the threshold for a full window, the same way, as the system, with the evidence on the flag.
  */
-import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { TFlag, TFlagEvent, TSession, TTutorScore } from '@tutorpulse/contracts/quality';
 import {
   instantOf,
