@@ -84,7 +84,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         ? { kind: 'postgres', url: config.databaseUrl, ...(postgres ? { monitor: postgres } : {}) }
         : { kind: 'pglite', dataDir: path.join(config.dataDir, 'db') },
     ));
-  if (database.kind === 'postgres') {
+  // A database handed in (tests) is the caller's: only one this runtime connects to is waited for.
+  if (database.kind === 'postgres' && !overrides.database) {
     try {
       await waitForPostgres({
         ping: () => database.ping(),
@@ -97,8 +98,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       monitor.close();
       throw err;
     }
-    probeDatabase = () => database.ping();
   }
+  if (database.kind === 'postgres') probeDatabase = () => database.ping();
   await database.migrate();
   // Jobs that spend their attempts land in the dead_letters table, for admins to re-run or discard.
   const deadLetters = createDeadLetterSink({ db: database.db });

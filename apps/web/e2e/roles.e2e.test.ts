@@ -28,6 +28,7 @@ const EXPECTED_NAV = {
     'Users',
     'API keys',
     'Audit log',
+    'Failed jobs',
   ],
   coach: ['Home', 'Overview', 'Tutors', 'Flags', 'Analytics', 'Interventions'],
   operator: ['Home'],

@@ -132,7 +132,10 @@ afterAll(async () => {
       left.push(...keys);
       cursor = next;
     } while (cursor !== '0');
-    expect(left).toEqual([]);
+    // The epoch marker (one per prefix and Redis lifetime, how a process tells Redis came back empty) is kept on
+    // purpose; everything else must be gone.
+    expect(left.filter((k) => !k.endsWith(':tutorpulse:epoch'))).toEqual([]);
+    await Promise.all(left.map((k) => admin!.del(k)));
     await admin.quit();
   }
 });
