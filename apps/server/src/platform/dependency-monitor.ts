@@ -287,7 +287,7 @@ function describe(err: unknown): string {
 // Which errors mean "the dependency is not there right now" (retry later) rather than "this request is wrong".
 
 /** SQLSTATE classes/codes of a database that is restarting, shutting down or refusing connections. */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53000']);
 const NODE_NET_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -21,7 +21,7 @@ import type { EventService, PublishInput } from '../../platform/events/events.se
 import type { BusEvent } from '../../platform/events/port';
 import type { Logger } from '../../platform/logger';
 import { createGroupCommitter, GroupDeadlineError, type Settled } from '../../platform/batching';
-import { isDbUnavailableError } from '../../platform/http/db-unavailable';
+import { isDatabaseUnavailable } from '../../platform/dependency-monitor';
 import type { JobQueue } from '../../platform/queue/port';
 import type { AuditService } from '../identity/index';
 import { actorOf, type Principal, type RequestContext } from '../../platform/auth/principal';
@@ -307,7 +307,7 @@ export function createSessionService(deps: {
       outcome = await db.transaction((tx) => writeGroup(tx, group, now));
     } catch (err) {
       // An unreachable database fails every delivery alike: retrying them one by one would only add load.
-      if (group.length === 1 || isDbUnavailableError(err))
+      if (group.length === 1 || isDatabaseUnavailable(err))
         return group.map(() => ({ ok: false, error: err }));
       logger.warn({ err, size: group.length }, 'ingestion group failed; retrying its deliveries one by one');
       return (await Promise.all(group.map((d) => ingestGroup([d])))).map((r) => r[0]!);
@@ -443,7 +443,7 @@ export function createSessionService(deps: {
             clearTimeout(timer);
             if (err instanceof GroupDeadlineError)
               reject(cannotStore(`not stored within ${storeDeadlineMs} ms`));
-            else if (isDbUnavailableError(err)) {
+            else if (isDatabaseUnavailable(err)) {
               logger.warn({ err }, 'session not stored: the database is unavailable; answered 503');
               reject(cannotStore('the database is unavailable'));
             } else reject(err);
