@@ -12,6 +12,7 @@ import {
   ZTutorsQuery,
 } from '@tutorpulse/contracts/quality-tutors';
 import { access } from '../../platform/auth/principal';
+import { sendJsonText } from '../../platform/http/json-text';
 import type { TutorService } from './tutors.service';
 
 /** Staff read the quality module (viewers included). */
@@ -58,7 +59,8 @@ export function tutorsRoutes(deps: { tutors: TutorService }) {
         },
         config: { access: READ },
       },
-      (req) => tutors.get(req.params.id),
+      // Shared by every reader: JSON text from the read cache, sent as it is.
+      async (req, reply) => sendJsonText(reply, await tutors.getJson(req.params.id)),
     );
 
     app.get(
