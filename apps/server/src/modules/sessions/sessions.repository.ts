@@ -26,10 +26,14 @@ import type { RescheduleRecord, SessionRecord } from './session-mapping';
 
 export type SessionRow = typeof sessions.$inferSelect;
 /**
- * What the API shows of a session: every column but the transcript (often kilobytes, stored out of line), of
- * which only its presence is read. Lists and details select this, so a page never reads transcripts.
+ * What the API shows of a session: the columns ZSession has, without the transcript (often kilobytes, stored
+ * out of line), of which only its presence is read, nor the pipeline's bookkeeping (content hash, attempts,
+ * last error, row times). Lists and details select this, so a page reads and maps only what it sends.
  */
-export type SessionDtoRow = Omit<SessionRow, 'transcript'> & { hasTranscript: boolean };
+export type SessionDtoRow = Omit<
+  SessionRow,
+  'transcript' | 'contentHash' | 'processingAttempts' | 'lastError' | 'createdAt' | 'updatedAt'
+> & { hasTranscript: boolean };
 export type SessionWithNames = {
   session: SessionDtoRow;
   tutorName: string | null;
@@ -220,7 +224,15 @@ export async function deleteReschedules(db: DbOrTx, sessionRowIds: string[]): Pr
 // ---------------------------------------------------------------------------------------------------------
 // Reads
 
-const { transcript: transcriptColumn, ...dtoColumns } = getTableColumns(sessions);
+const {
+  transcript: transcriptColumn,
+  contentHash: _contentHash,
+  processingAttempts: _processingAttempts,
+  lastError: _lastError,
+  createdAt: _createdAt,
+  updatedAt: _updatedAt,
+  ...dtoColumns
+} = getTableColumns(sessions);
 /** The columns of a SessionDtoRow: `octet_length` of a stored-out-of-line text is read without fetching it. */
 const SESSION_DTO_COLUMNS = {
   ...dtoColumns,
