@@ -206,11 +206,15 @@ export function createListTotals(opts: {
       if (opts.cacheSeconds <= 0) return compute(db, matching);
       // Only estimates are kept (an exact count under the limit is cheap and must not lag behind inserts);
       // concurrent requests for the same list in a process share one count either way (single flight).
+      // Keyed by the period of the injected clock as well: every process reuses the same estimate for at most
+      // LIST_COUNT_CACHE_SECONDS, and the store's expiry only reclaims space.
+      const ttlMs = opts.cacheSeconds * 1000;
+      const period = Math.floor(opts.now() / ttlMs);
       return cache.getOrCompute(
-        `list-total:${cacheKey}`,
+        `list-total:${cacheKey}:${period}`,
         {
           tags: [],
-          ttlMs: opts.cacheSeconds * 1000,
+          ttlMs,
           cacheIf: (v) => (v as ListTotal).isEstimate,
         },
         () => compute(db, matching),

@@ -74,7 +74,7 @@ export function tutorsRoutes(deps: { tutors: TutorService }) {
         },
         config: { access: READ },
       },
-      (req) => tutors.score(req.params.id),
+      async (req, reply) => sendJsonText(reply, await tutors.scoreJson(req.params.id)),
     );
 
     app.get(
@@ -89,7 +89,7 @@ export function tutorsRoutes(deps: { tutors: TutorService }) {
         },
         config: { access: READ },
       },
-      (req) => tutors.history(req.params.id, req.query),
+      async (req, reply) => sendJsonText(reply, await tutors.historyJson(req.params.id, req.query)),
     );
   };
 }

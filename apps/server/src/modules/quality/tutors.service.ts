@@ -19,7 +19,7 @@ import type {
   TTutorScoreResponse,
   TTutorsQuery,
 } from '@tutorpulse/contracts/quality-tutors';
-import { ZTutorDetail } from '@tutorpulse/contracts/quality-tutors';
+import { ZTutorDetail, ZTutorHistory, ZTutorScoreResponse } from '@tutorpulse/contracts/quality-tutors';
 import type { Db } from '../../db/client';
 import type { ReadCache } from '../../platform/cache/read-cache';
 import { flags, subjects, tutorSubjects, tutors } from '../../db/schema/index';
@@ -259,7 +259,7 @@ export function createTutorService(deps: {
     };
   }
 
-  return {
+  const service = {
     /**
      * The tutors table from `tutor_summaries` (one row per tutor, kept by tier 1, the flag trigger and tier 3):
      * the page is picked from the summaries (sorted and filtered there), then only its rows are joined to
@@ -368,7 +368,21 @@ export function createTutorService(deps: {
         threshold: QUALITY_THRESHOLDS.highRescheduleRate,
       };
     },
+
+    /** The score view as JSON text, shared like the detail (see `getJson`). */
+    scoreJson(tutorId: string): Promise<string> {
+      return sharedView(`tutor-score:${tutorId}`, ZTutorScoreResponse, () => service.score(tutorId));
+    },
+
+    /** The reschedule history as JSON text, shared like the detail (see `getJson`). */
+    historyJson(tutorId: string, q: TTutorHistoryQuery): Promise<string> {
+      const day = clock.now().toISOString().slice(0, 10);
+      return sharedView(`tutor-history:${tutorId}:${q.days}:${q.limit}:${day}`, ZTutorHistory, () =>
+        service.history(tutorId, q),
+      );
+    },
   };
+  return service;
 }
 
 export type TutorService = ReturnType<typeof createTutorService>;
