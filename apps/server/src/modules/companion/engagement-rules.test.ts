@@ -27,7 +27,12 @@ const session = (id: string, transcript: string, subjects = ['algebra-1'], daysA
   transcript,
   summary: null,
 });
-const concept = (key: string, name: string, mastery: number, extra: Partial<MasteryRecord> = {}): MasteryRecord => ({
+const concept = (
+  key: string,
+  name: string,
+  mastery: number,
+  extra: Partial<MasteryRecord> = {},
+): MasteryRecord => ({
   conceptKey: key,
   subjectId: key.split(':')[0]!,
   name,
@@ -96,7 +101,13 @@ describe('chat retrieval (MiniSearch BM25) and the local answer', () => {
       sessionsSearched: 2,
       goals: [],
     });
-    const b = composeLocalAnswer({ question: 'Tell me about volcanoes', hits: [], concepts: [], sessionsSearched: 0, goals: [] });
+    const b = composeLocalAnswer({
+      question: 'Tell me about volcanoes',
+      hits: [],
+      concepts: [],
+      sessionsSearched: 0,
+      goals: [],
+    });
     expect(a).toMatch(/“french”, “revolution”/);
     expect(a).toMatch(/2 session transcripts and 1 concept note/);
     expect(a).toMatch(/Linear equations \(42\/100\)/);
@@ -117,7 +128,10 @@ describe('chat prompt: transcript text is data, never instructions', () => {
     sessions: [injected],
     hits: searchPassages(transcriptPassages(injected), 'previous instructions answers'),
     summary: null,
-    history: Array.from({ length: 14 }, (_, i) => ({ role: i % 2 ? ('assistant' as const) : ('user' as const), content: `m${i}` })),
+    history: Array.from({ length: 14 }, (_, i) => ({
+      role: i % 2 ? ('assistant' as const) : ('user' as const),
+      content: `m${i}`,
+    })),
     message: 'help',
   });
 
@@ -153,8 +167,15 @@ describe('chat prompt: transcript text is data, never instructions', () => {
 });
 
 describe('routing rules', () => {
-  const mastery = [concept('algebra-1:linear-equations', 'Linear equations', 30), concept('algebra-1:slope', 'Slope', 85)];
-  const attempt = (correct: boolean, source: AttemptRecord['source'] = 'practice', misconception: string | null = null): AttemptRecord => ({
+  const mastery = [
+    concept('algebra-1:linear-equations', 'Linear equations', 30),
+    concept('algebra-1:slope', 'Slope', 85),
+  ];
+  const attempt = (
+    correct: boolean,
+    source: AttemptRecord['source'] = 'practice',
+    misconception: string | null = null,
+  ): AttemptRecord => ({
     conceptKey: 'algebra-1:linear-equations',
     correct,
     at: NOW,
@@ -164,12 +185,37 @@ describe('routing rules', () => {
 
   it.each([
     { name: 'quiet', messages: ['What is slope?'], attempts: [], expect: [] },
-    { name: 'explicit ask', messages: ['Can I talk to a real tutor about this?'], attempts: [], expect: ['explicit_request'] },
-    { name: 'one confused message is not frustration', messages: ['I am confused by slope'], attempts: [], expect: [] },
-    { name: 'two confused messages', messages: ['I am confused', 'I still don’t get it, this makes no sense'], attempts: [], expect: ['frustration'] },
+    {
+      name: 'explicit ask',
+      messages: ['Can I talk to a real tutor about this?'],
+      attempts: [],
+      expect: ['explicit_request'],
+    },
+    {
+      name: 'one confused message is not frustration',
+      messages: ['I am confused by slope'],
+      attempts: [],
+      expect: [],
+    },
+    {
+      name: 'two confused messages',
+      messages: ['I am confused', 'I still don’t get it, this makes no sense'],
+      attempts: [],
+      expect: ['frustration'],
+    },
     { name: 'a strong marker', messages: ['I give up'], attempts: [], expect: ['frustration'] },
-    { name: 'repeated errors', messages: [], attempts: [attempt(false), attempt(false), attempt(true), attempt(false)], expect: ['repeated_errors', 'low_mastery_after_practice'] },
-    { name: 'errors in transcripts only', messages: [], attempts: [attempt(false, 'transcript'), attempt(false, 'transcript'), attempt(false, 'transcript')], expect: ['repeated_errors'] },
+    {
+      name: 'repeated errors',
+      messages: [],
+      attempts: [attempt(false), attempt(false), attempt(true), attempt(false)],
+      expect: ['repeated_errors', 'low_mastery_after_practice'],
+    },
+    {
+      name: 'errors in transcripts only',
+      messages: [],
+      attempts: [attempt(false, 'transcript'), attempt(false, 'transcript'), attempt(false, 'transcript')],
+      expect: ['repeated_errors'],
+    },
   ])('$name → $expect', ({ messages, attempts, expect: triggers }) => {
     const d = decideRouting({ userMessages: messages, attempts, mastery });
     expect(d.triggers.sort()).toEqual([...triggers].sort());
@@ -179,29 +225,70 @@ describe('routing rules', () => {
   it('carries misconceptions and the weakest concept as the topic, urgent when signals stack', () => {
     const d = decideRouting({
       userMessages: ['I hate this', 'I give up'],
-      attempts: [attempt(false, 'practice', 'moves terms without changing sign'), attempt(false), attempt(false)],
+      attempts: [
+        attempt(false, 'practice', 'moves terms without changing sign'),
+        attempt(false),
+        attempt(false),
+      ],
       mastery,
     });
     expect(d.recommendedTopic).toBe('Linear equations');
     expect(d.urgency).toBe('high');
-    expect(d.misconceptions[0]).toEqual({ concept_key: 'algebra-1:linear-equations', text: 'moves terms without changing sign' });
+    expect(d.misconceptions[0]).toEqual({
+      concept_key: 'algebra-1:linear-equations',
+      text: 'moves terms without changing sign',
+    });
     expect(d.reason).toMatch(/frustrated.*repeated errors on Linear equations/);
   });
 });
 
 describe('nudge rules', () => {
-  const base = { signedUpAt: new Date(NOW.getTime() - 30 * DAY), sessionsFirstWeek: 5, lastActiveAt: new Date(NOW.getTime() - 10 * DAY), lastNudgeAt: null, timeZone: 'UTC' };
+  const base = {
+    signedUpAt: new Date(NOW.getTime() - 30 * DAY),
+    sessionsFirstWeek: 5,
+    lastActiveAt: new Date(NOW.getTime() - 10 * DAY),
+    lastNudgeAt: null,
+    timeZone: 'UTC',
+  };
   it.each([
     { name: 'inactive 10 days', c: {}, expect: 'inactive' },
     { name: 'active 2 days ago', c: { lastActiveAt: new Date(NOW.getTime() - 2 * DAY) }, expect: 'active' },
-    { name: 'nudged 2 days ago', c: { lastNudgeAt: new Date(NOW.getTime() - 2 * DAY) }, expect: 'recently_nudged' },
+    {
+      name: 'nudged 2 days ago',
+      c: { lastNudgeAt: new Date(NOW.getTime() - 2 * DAY) },
+      expect: 'recently_nudged',
+    },
     { name: 'nudged 3 days ago', c: { lastNudgeAt: new Date(NOW.getTime() - 3 * DAY) }, expect: 'inactive' },
     { name: 'night in Tokyo (21:00)', c: { timeZone: 'Asia/Tokyo' }, expect: 'night' },
-    { name: 'morning in New York (07:00) is still night', c: { timeZone: 'America/New_York' }, expect: 'night' },
+    {
+      name: 'morning in New York (07:00) is still night',
+      c: { timeZone: 'America/New_York' },
+      expect: 'night',
+    },
     { name: 'afternoon in Paris (13:00)', c: { timeZone: 'Europe/Paris' }, expect: 'inactive' },
-    { name: 'first week, 1 session, day 3', c: { signedUpAt: new Date(NOW.getTime() - 3 * DAY), sessionsFirstWeek: 1, lastActiveAt: new Date(NOW.getTime() - DAY) }, expect: 'first_week' },
-    { name: 'first week, 3 sessions', c: { signedUpAt: new Date(NOW.getTime() - 3 * DAY), sessionsFirstWeek: 3, lastActiveAt: new Date(NOW.getTime() - DAY) }, expect: 'active' },
-    { name: 'signed up today', c: { signedUpAt: new Date(NOW.getTime() - 3_600_000), sessionsFirstWeek: 0, lastActiveAt: null }, expect: 'active' },
+    {
+      name: 'first week, 1 session, day 3',
+      c: {
+        signedUpAt: new Date(NOW.getTime() - 3 * DAY),
+        sessionsFirstWeek: 1,
+        lastActiveAt: new Date(NOW.getTime() - DAY),
+      },
+      expect: 'first_week',
+    },
+    {
+      name: 'first week, 3 sessions',
+      c: {
+        signedUpAt: new Date(NOW.getTime() - 3 * DAY),
+        sessionsFirstWeek: 3,
+        lastActiveAt: new Date(NOW.getTime() - DAY),
+      },
+      expect: 'active',
+    },
+    {
+      name: 'signed up today',
+      c: { signedUpAt: new Date(NOW.getTime() - 3_600_000), sessionsFirstWeek: 0, lastActiveAt: null },
+      expect: 'active',
+    },
     { name: 'gone 90 days', c: { lastActiveAt: new Date(NOW.getTime() - 90 * DAY) }, expect: 'gone' },
   ])('$name → $expect', ({ c, expect: want }) => {
     const v = decideNudge({ ...base, ...c }, NOW);
@@ -209,7 +296,10 @@ describe('nudge rules', () => {
   });
 
   it('knows the local day and hour', () => {
-    expect(localTime(new Date('2026-11-20T23:30:00Z'), 'Asia/Tokyo')).toEqual({ hour: 8, date: '2026-11-21' });
+    expect(localTime(new Date('2026-11-20T23:30:00Z'), 'Asia/Tokyo')).toEqual({
+      hour: 8,
+      date: '2026-11-21',
+    });
     expect(localTime(NOW, 'Not/AZone')).toEqual({ hour: 12, date: '2026-11-20' });
   });
 
@@ -225,7 +315,15 @@ describe('nudge rules', () => {
     });
     expect(m.message).toMatch(/Hi Ada!.*9 days.*Linear equations is at 38\/100/);
     expect(m.call_to_action).toBe('Practise Linear equations');
-    const goal = composeNudgeLocally({ firstName: 'Bo', reason: 'first_week', daysInactive: null, sessionsSoFar: 1, lastSubject: null, weakestConcept: null, closestGoal: { title: 'Fractions', progress: 70 } });
+    const goal = composeNudgeLocally({
+      firstName: 'Bo',
+      reason: 'first_week',
+      daysInactive: null,
+      sessionsSoFar: 1,
+      lastSubject: null,
+      weakestConcept: null,
+      closestGoal: { title: 'Fractions', progress: 70 },
+    });
     expect(goal.message).toMatch(/70% of the way to “Fractions”/);
   });
 });
@@ -241,7 +339,9 @@ describe('goals and suggestions', () => {
   });
 
   it('the curated graph names only catalogue subjects, and every edge lands on one', () => {
-    for (const s of SUBJECT_GRAPH) for (const id of [...s.prerequisites, ...s.next]) expect(SUBJECTS_BY_ID.has(id), `${s.id} → ${id}`).toBe(true);
+    for (const s of SUBJECT_GRAPH)
+      for (const id of [...s.prerequisites, ...s.next])
+        expect(SUBJECTS_BY_ID.has(id), `${s.id} → ${id}`).toBe(true);
   });
 
   it('suggests five subjects after Algebra 1, next steps first, none excluded or repeated', () => {
@@ -266,12 +366,39 @@ describe('goals and suggestions', () => {
     const out = mergeSuggestions(
       {
         suggestions: [
-          { subject_id: 'geometry', subject: 'Geometry', description: 'd', relevance_score: 0.9, value_proposition: 'v', related_concepts: [] },
-          { subject_id: 'algebra-2', subject: 'Algebra 2', description: 'd', relevance_score: 0.8, value_proposition: 'v', related_concepts: [] },
-          { subject_id: 'algebra-2', subject: 'Algebra 2', description: 'd', relevance_score: 0.7, value_proposition: 'v', related_concepts: [] },
+          {
+            subject_id: 'geometry',
+            subject: 'Geometry',
+            description: 'd',
+            relevance_score: 0.9,
+            value_proposition: 'v',
+            related_concepts: [],
+          },
+          {
+            subject_id: 'algebra-2',
+            subject: 'Algebra 2',
+            description: 'd',
+            relevance_score: 0.8,
+            value_proposition: 'v',
+            related_concepts: [],
+          },
+          {
+            subject_id: 'algebra-2',
+            subject: 'Algebra 2',
+            description: 'd',
+            relevance_score: 0.7,
+            value_proposition: 'v',
+            related_concepts: [],
+          },
         ],
       },
-      { completedSubjectId: 'algebra-1', completedTitle: 'A1', sessionSubjects: [], exclude: ['geometry'], mastery: [] },
+      {
+        completedSubjectId: 'algebra-1',
+        completedTitle: 'A1',
+        sessionSubjects: [],
+        exclude: ['geometry'],
+        mastery: [],
+      },
     );
     expect(out).toHaveLength(5);
     expect(out[0]!.subjectId).toBe('algebra-2');
