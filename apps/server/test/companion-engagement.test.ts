@@ -205,7 +205,7 @@ describe('POST /api/chat/message (offline)', () => {
     const stolen = await chat(s.studentB, { message: 'hi', conversation_id: conv });
     expect(stolen.res.statusCode).toBe(404);
     const asOther = await chat(s.studentB, { message: 'hi', student_id: 'stu-a' });
-    expect(asOther.res.statusCode).toBe(403);
+    expect(asOther.res.statusCode).toBe(404);
   });
 
   it('limits a student’s messages per hour with a clear 429 and retry-after', async () => {
@@ -250,7 +250,7 @@ describe('goals and suggestions', () => {
     const list = await api(s.studentA, 'GET', '/api/goals/student/stu-a');
     expect(list.json().data[0]).toMatchObject({ id: goalA, progress: 69 });
     expect((await api(s.tutor1, 'GET', '/api/goals/student/stu-a')).statusCode).toBe(200);
-    expect((await api(s.tutor3, 'GET', '/api/goals/student/stu-a')).statusCode).toBe(403);
+    expect((await api(s.tutor3, 'GET', '/api/goals/student/stu-a')).statusCode).toBe(404);
   });
 
   it('notifies goal progress after the next exchange (milestone 50 %), once', async () => {
@@ -315,7 +315,7 @@ describe('notifications', () => {
     expect(page.unread).toBeGreaterThan(1);
     const first = page.data[0].id as string;
     expect((await api(s.studentB, 'POST', `/api/notifications/${first}/read`)).statusCode).toBe(404);
-    expect((await api(s.studentB, 'GET', '/api/notifications/student/stu-a')).statusCode).toBe(403);
+    expect((await api(s.studentB, 'GET', '/api/notifications/student/stu-a')).statusCode).toBe(404);
     const read = await api(s.studentA, 'POST', `/api/notifications/${first}/read`);
     expect(read.json().read_at).not.toBeNull();
     const all = await api(s.studentA, 'POST', '/api/notifications/student/stu-a/read-all');

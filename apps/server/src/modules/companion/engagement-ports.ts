@@ -119,8 +119,12 @@ export type StudentAccess = {
   resolveStudent(p: Principal, named: string | undefined): string;
 };
 
+/**
+ * Someone else's student: answered 404, as for any record that is not yours, so ids cannot be probed for
+ * existence (the route's role check has already answered 403 to roles that may never call it).
+ */
 export const forbidden = () =>
-  new AppError('FORBIDDEN', 'You do not have access to this student’s records', undefined, 403);
+  new AppError('STUDENT_NOT_FOUND', 'No student with that id among the ones you can see', undefined, 404);
 
 export function createStudentAccess(deps: {
   sessions: Pick<StudentSessionsReader, 'hasTaughtStudent'>;

@@ -149,6 +149,7 @@ export function createChatService(deps: {
       signal?: AbortSignal;
     }) {
       const { studentId } = input;
+      if (!(await sessions.getStudent(studentId))) throw notFound('Student');
       await enforceLimit(studentId);
       const conversation = await resolveConversation(studentId, input.message, input);
       const history = await db

@@ -93,7 +93,7 @@ export function createGoalService(deps: {
   ai: AiPort;
   queue: JobQueue<AppJobs>;
   mastery: MasteryReader;
-  sessions: Pick<StudentSessionsReader, 'listRecentForStudent'>;
+  sessions: Pick<StudentSessionsReader, 'listRecentForStudent' | 'getStudent'>;
   notifications: NotificationService;
   logger?: Pick<Logger, 'warn'>;
 }) {
@@ -170,6 +170,7 @@ export function createGoalService(deps: {
       input: TCreateGoalRequest,
       by: { userId: string | null },
     ): Promise<TGoal> {
+      if (!(await deps.sessions.getStudent(studentId))) throw notFound('Student');
       return insertGoal(studentId, input, { createdBy: by.userId });
     },
 

@@ -11,6 +11,7 @@ import { companionHandoffs } from '../../../db/schema/index';
 import type { AiPort } from '../../../platform/ai/port';
 import type { Clock } from '../../../platform/clock';
 import type { EventService } from '../../../platform/events/events.service';
+import { notFound } from '../../../platform/errors';
 import type { Logger } from '../../../platform/logger';
 import type { ChatService } from '../chat/chat.service';
 import { toChatMessageDto } from '../chat/chat.service';
@@ -176,6 +177,7 @@ export function createRoutingService(deps: {
       useModel: boolean;
     }): Promise<TRoutingDecision> {
       const { studentId } = input;
+      if (!(await sessions.getStudent(studentId))) throw notFound('Student');
       const since = new Date(clock.now().getTime() - ATTEMPTS_SINCE_MS);
       const [records, attempts, messages, latest] = await Promise.all([
         mastery.getMastery(studentId),
