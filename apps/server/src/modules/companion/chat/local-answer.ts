@@ -26,11 +26,17 @@ const STOP_WORDS = new Set(
     .filter(Boolean),
 );
 
-/** Lower-cased word terms without stop words (MiniSearch's processTerm and the answer's keyword list). */
+/**
+ * Words, and the maths a student types as one token (`2/8`, `x^2`, `3.5`, `f(x)` → `f`, `x`): MiniSearch's
+ * default tokenizer would cut `2/8` into `2` and `8`, which match everything and nothing.
+ */
+export function tokenize(text: string): string[] {
+  return (text.match(/[\p{L}\p{N}]+(?:['’^/.,][\p{L}\p{N}]+)*/gu) ?? []).map((t) => t.replace(/,/g, ''));
+}
+
+/** Lower-cased terms without stop words (MiniSearch's processTerm and the answer's keyword list). */
 export function termsOf(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'^/.-]*/gu) ?? [])
-    .map((t) => t.replace(/[.'-]+$/, ''))
-    .filter((t) => t.length > 1 && !STOP_WORDS.has(t));
+  return tokenize(text.toLowerCase()).filter((t) => t.length > 1 && !STOP_WORDS.has(t));
 }
 
 const TURNS_PER_PASSAGE = 4;
@@ -84,6 +90,7 @@ export function searchPassages(passages: Passage[], query: string, limit = 4): S
   const index = new MiniSearch<Passage>({
     fields: ['text', 'label'],
     storeFields: ['kind', 'ref', 'label', 'text'],
+    tokenize,
     processTerm: (term) => {
       const t = term.toLowerCase();
       return t.length > 1 && !STOP_WORDS.has(t) ? t : null;
