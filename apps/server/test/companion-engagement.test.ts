@@ -221,6 +221,14 @@ describe('POST /api/chat/message (offline)', () => {
     // Another student is not affected.
     expect((await chat(s.studentA, { message: 'slope again' })).res.statusCode).toBe(200);
     await t.rt.queue.whenIdle({ timeoutMs: 20_000 });
+    // B's conversation outgrew the 10-message window: the older messages were folded into its summary.
+    const [conv] = rowsOf<{ summary: string | null; summarized_through: number }>(
+      await t.rt.database.db.execute(
+        sql`select summary, summarized_through from companion_conversations where student_id = 'stu-b'`,
+      ),
+    );
+    expect(conv!.summary).toMatch(/Earlier the student asked \d+ questions about .*photosynthesis/);
+    expect(Number(conv!.summarized_through)).toBeGreaterThan(0);
   });
 });
 

@@ -5,7 +5,7 @@
  * (temperature 0.5) with the local answer from the student's material as the offline path, then a follow-up job
  * (summary of what fell out of the window, and the routing check). No HTTP types here.
  */
-import { and, asc, count, desc, eq, gt, gte } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, lte } from 'drizzle-orm';
 import type { TChatMessage, TChatSource } from '@tutorpulse/contracts/companion-engagement';
 import type { Db } from '../../../db/client';
 import { companionChatMessages, companionConversations } from '../../../db/schema/index';
@@ -351,9 +351,25 @@ export function createChatService(deps: {
         .orderBy(asc(companionChatMessages.id))
         .limit(unsummarized - CONTEXT_MESSAGES);
       if (older.length === 0) return;
+      // The local summary is recomputed from everything outside the window (the latest 200 messages of it).
+      const allOlder = await db
+        .select({ role: companionChatMessages.role, content: companionChatMessages.content })
+        .from(companionChatMessages)
+        .where(
+          and(
+            eq(companionChatMessages.conversationId, c.id),
+            lte(companionChatMessages.id, older.at(-1)!.id),
+          ),
+        )
+        .orderBy(desc(companionChatMessages.id))
+        .limit(200);
       const r = await ai.run(
         chatSummaryTask,
-        { previous: c.summary, messages: older.map((m) => ({ role: m.role, content: m.content })) },
+        {
+          previous: c.summary,
+          messages: older.map((m) => ({ role: m.role, content: m.content })),
+          allOlder: allOlder.reverse(),
+        },
         { userId },
       );
       await db

@@ -10,7 +10,10 @@ import { termsOf } from './local-answer';
 
 export type SummaryInput = {
   previous: string | null;
+  /** The messages to fold in (the model reads the previous summary and these). */
   messages: Array<{ role: 'user' | 'assistant'; content: string }>;
+  /** Every message outside the window so far (bounded): the local summary is recomputed from them. */
+  allOlder?: Array<{ role: 'user' | 'assistant'; content: string }>;
 };
 
 const ZSummary = z.object({
@@ -22,7 +25,7 @@ const ZSummary = z.object({
 });
 
 export function summarizeLocally(input: SummaryInput): { summary: string } {
-  const asked = input.messages.filter((m) => m.role === 'user');
+  const asked = (input.allOlder ?? input.messages).filter((m) => m.role === 'user');
   const counts = new Map<string, number>();
   for (const m of asked) for (const t of new Set(termsOf(m.content))) counts.set(t, (counts.get(t) ?? 0) + 1);
   const topics = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 8);
@@ -30,7 +33,7 @@ export function summarizeLocally(input: SummaryInput): { summary: string } {
   const now = `Earlier the student asked ${asked.length} question${asked.length === 1 ? '' : 's'}${
     topics.length ? ` about ${topics.map(([t]) => t).join(', ')}` : ''
   }${last ? `; the latest of them: “${last}”` : ''}.`;
-  const summary = input.previous ? `${input.previous}\n${now}` : now;
+  const summary = input.previous && !input.allOlder ? `${input.previous}\n${now}` : now;
   return { summary: summary.length > 2000 ? summary.slice(summary.length - 2000) : summary };
 }
 
