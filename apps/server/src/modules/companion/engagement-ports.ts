@@ -67,6 +67,8 @@ export type StudentActivity = {
 /** The sessions module's reads the engagement side uses (its index.ts service). */
 export type StudentSessionsReader = {
   listRecentForStudent(studentId: string, limit: number): Promise<StudentSession[]>;
+  /** Changes whenever the student's sessions (or their transcripts) change: a cheap cache key. */
+  materialFingerprint(studentId: string): Promise<string>;
   /** Whether the tutor has had a session with the student. */
   hasTaughtStudent(tutorId: string, studentId: string): Promise<boolean>;
   /** Students with a session with this tutor (ids). */

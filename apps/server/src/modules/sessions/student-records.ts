@@ -32,6 +32,16 @@ export function createStudentRecords(deps: { db: Db; clock: Clock }) {
       return rows;
     },
 
+    /** Count and latest change of the student's started sessions: changes when any of them changes. */
+    async materialFingerprint(studentId: string): Promise<string> {
+      const res = await db.execute(sql`
+        select count(*)::int as n, max(${sessions.updatedAt}) as at, coalesce(sum(${sessions.version}), 0)::int as v
+        from ${sessions}
+        where ${sessions.studentId} = ${studentId} and ${sessions.sessionStartTime} <= ${clock.now()}`);
+      const r = rowsOf<{ n: number; at: string | Date | null; v: number }>(res)[0];
+      return `${r?.n ?? 0}:${r?.at ? new Date(r.at).getTime() : 0}:${r?.v ?? 0}`;
+    },
+
     async hasTaughtStudent(tutorId: string, studentId: string): Promise<boolean> {
       const [r] = await db
         .select({ id: sessions.id })

@@ -16,14 +16,21 @@ import type { Clock } from '../../../platform/clock';
 import { AppError, notFound } from '../../../platform/errors';
 import type { Logger } from '../../../platform/logger';
 import type { JobQueue } from '../../../platform/queue/port';
-import type { MasteryReader, StudentSessionsReader } from '../engagement-ports';
+import type {
+  MasteryReader,
+  MasteryRecord,
+  StudentSession,
+  StudentSessionsReader,
+} from '../engagement-ports';
 import { buildChatPrompt, CHAT_TEMPERATURE, CONTEXT_MESSAGES } from './chat.prompt';
 import {
   composeLocalAnswer,
   conceptPassages,
-  searchPassages,
+  indexPassages,
+  searchIndex,
   toSources,
   transcriptPassages,
+  type PassageIndex,
 } from './local-answer';
 import { chatSummaryTask } from './summary.task';
 
@@ -31,6 +38,8 @@ export const CHAT_TASK = 'companion.chat';
 export const CHAT_LOCAL_MODEL = 'companion-local-v1';
 /** Sessions whose transcripts the chat searches. */
 const SESSIONS_SEARCHED = 30;
+/** Students whose indexed material is kept in memory (least recently used out). */
+const MATERIAL_CACHE_SIZE = 50;
 
 export type ChatStreamEvent =
   | { type: 'delta'; text: string }
@@ -74,6 +83,36 @@ export function createChatService(deps: {
   config: { messagesPerHour: number };
 }) {
   const { db, clock, ai, mastery, sessions } = deps;
+
+  /**
+   * The student's recent sessions and their material indexed for search, kept per student while neither their
+   * sessions (fingerprint) nor their concepts change: a one-hour transcript is read and indexed once, not on
+   * every message.
+   */
+  type Material = { recent: StudentSession[]; index: PassageIndex };
+  // Promises, so that messages arriving together for one student share one read and one indexing.
+  const material = new Map<string, { key: string; value: Promise<Material> }>();
+  function materialOf(studentId: string, fingerprint: string, concepts: MasteryRecord[]): Promise<Material> {
+    const key = `${fingerprint}|${concepts.map((c) => `${c.conceptKey}@${c.updatedAt.getTime()}`).join(',')}`;
+    const hit = material.get(studentId);
+    material.delete(studentId);
+    if (hit && hit.key === key) {
+      material.set(studentId, hit);
+      return hit.value;
+    }
+    const value = sessions.listRecentForStudent(studentId, SESSIONS_SEARCHED).then((recent) => ({
+      recent,
+      index: indexPassages([...recent.flatMap(transcriptPassages), ...conceptPassages(concepts)]),
+    }));
+    const entry = { key, value };
+    material.set(studentId, entry);
+    // A failed read is not kept.
+    value.catch(() => {
+      if (material.get(studentId) === entry) material.delete(studentId);
+    });
+    if (material.size > MATERIAL_CACHE_SIZE) material.delete(material.keys().next().value!);
+    return value;
+  }
 
   async function enforceLimit(studentId: string) {
     const now = clock.now();
@@ -159,14 +198,14 @@ export function createChatService(deps: {
         .orderBy(desc(companionChatMessages.id))
         .limit(CONTEXT_MESSAGES);
       history.reverse();
-      const [student, concepts, recent, goals] = await Promise.all([
+      const [student, concepts, fingerprint, goals] = await Promise.all([
         sessions.getStudent(studentId),
         mastery.getMastery(studentId),
-        sessions.listRecentForStudent(studentId, SESSIONS_SEARCHED),
+        sessions.materialFingerprint(studentId),
         deps.goals.listActiveBrief(studentId),
       ]);
-      const passages = [...recent.flatMap(transcriptPassages), ...conceptPassages(concepts)];
-      const hits = searchPassages(passages, input.message);
+      const { recent, index } = await materialOf(studentId, fingerprint, concepts);
+      const hits = searchIndex(index, input.message);
       const sources = toSources(hits);
 
       const [userRow] = await db

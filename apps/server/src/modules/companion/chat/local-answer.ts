@@ -83,10 +83,10 @@ export function conceptPassages(concepts: MasteryRecord[]): Passage[] {
 
 export type SearchHit = Passage & { score: number; terms: string[] };
 
-/** BM25+ search (MiniSearch) over the passages; prefix and light fuzzy matching for typos. */
-export function searchPassages(passages: Passage[], query: string, limit = 4): SearchHit[] {
-  const terms = termsOf(query);
-  if (passages.length === 0 || terms.length === 0) return [];
+export type PassageIndex = MiniSearch<Passage>;
+
+/** The student's material as a MiniSearch index (BM25+), built once and searched per question. */
+export function indexPassages(passages: Passage[]): PassageIndex {
   const index = new MiniSearch<Passage>({
     fields: ['text', 'label'],
     storeFields: ['kind', 'ref', 'label', 'text'],
@@ -97,6 +97,13 @@ export function searchPassages(passages: Passage[], query: string, limit = 4): S
     },
   });
   index.addAll(passages);
+  return index;
+}
+
+/** The best passages for a question; prefix and light fuzzy matching for typos. */
+export function searchIndex(index: PassageIndex, query: string, limit = 4): SearchHit[] {
+  const terms = termsOf(query);
+  if (index.documentCount === 0 || terms.length === 0) return [];
   const results = index.search(terms.join(' '), {
     prefix: (term) => term.length > 3,
     fuzzy: (term) => (term.length > 5 ? 0.2 : false),
@@ -112,6 +119,10 @@ export function searchPassages(passages: Passage[], query: string, limit = 4): S
     score: Math.round(r.score * 1000) / 1000,
     terms: r.terms,
   }));
+}
+
+export function searchPassages(passages: Passage[], query: string, limit = 4): SearchHit[] {
+  return searchIndex(indexPassages(passages), query, limit);
 }
 
 /** The lines of a passage that carry the matched terms (all of it when short), as a quotable excerpt. */
