@@ -3,6 +3,15 @@
  * to a human tutor, with their routes and jobs. The companion's index.ts re-exports what the composition root
  * needs from here (the mastery side, transcripts and practice, lives beside it and provides the
  * MasteryReader these services take).
+ *
+ * Where the mastery side plugs in (at merge):
+ * - `mastery`: its MasteryReader (services.ts passes EMPTY_MASTERY_READER until then; see the MERGE comment);
+ *   `recentAttempts` feeds the repeated-errors and low-mastery-after-practice routing triggers.
+ * - after a practice set is generated: `notifications.notify({ type: 'practice_ready', dedupeKey:
+ *   'practice_ready:<set id>', … })`; after it is graded or mastery moves: `goals.refreshProgress(studentId)` and
+ *   `routing.analyze({ studentId, userId: null, useModel: false })`.
+ * - transcripts uploaded outside the sessions table: `sessions.listRecentForStudent` (and its fingerprint)
+ *   should include them, so the chat searches them.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/client';
