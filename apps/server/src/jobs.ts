@@ -24,6 +24,16 @@ export const jobRegistry = {
   'quality.email-sweep': z.object({}),
   /** Sends one email recorded in email_reports (idempotent by report id). */
   'quality.email': z.object({ reportId: z.uuid() }),
+  /** After a chat exchange: fold old messages into the summary, then the routing check (companion). */
+  'companion.chat-followup': z.object({
+    studentId: z.string().min(1),
+    conversationId: z.uuid(),
+    messageId: z.number().int().positive(),
+  }),
+  /** goal.completed: five next-subject suggestions for the student (companion). */
+  'companion.goal-completed': z.object({ goalId: z.uuid() }),
+  /** Engagement nudges for new and inactive students (hourly; each student's daytime, one per 3 days). */
+  'companion.nudges': z.object({}),
 } satisfies Record<string, z.ZodType>;
 
 /**
