@@ -4,7 +4,12 @@
  */
 import { and, isNotNull, lt, or } from 'drizzle-orm';
 import { authSessions, events, loginAttempts, webhookDeliveries } from './db/schema/index';
-import { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './modules/sessions/index';
+import {
+  createSessionJobs,
+  SWEEP_CRON,
+  SWEEP_SCHEDULER_ID,
+  UNQUEUED_SWEEP,
+} from './modules/sessions/index';
 import {
   createReportJobs,
   createTier1Handler,
@@ -60,7 +65,14 @@ export async function runHousekeeping(rt: Runtime) {
   };
 }
 
-export async function startWorkers(rt: Runtime, services: Services, opts: { concurrency?: number } = {}) {
+export type WorkerOptions = {
+  /** Jobs run at once in the default lane (default 4). */
+  concurrency?: number;
+  /** How often sessions stored without a job are looked for (default UNQUEUED_SWEEP.everyMs; tests shorten it). */
+  unqueuedSweepMs?: number;
+};
+
+export async function startWorkers(rt: Runtime, services: Services, opts: WorkerOptions = {}) {
   const sessionJobs = createSessionJobs({ sessions: services.sessions, logger: rt.logger });
   const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
   const reportJobs = createReportJobs({ reports: services.reports });
@@ -123,15 +135,51 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
       .sweep(opts)
       .catch((err: unknown) => rt.logger.warn({ err, why }, 'mail sweep failed; the next one retries'));
   };
-  // Redis came back without its jobs (restarted empty): everything in flight is gone, so this process (the
-  // queue tells exactly one) re-enqueues all of it now rather than after the sweeper's staleness delay.
+  // Sessions ingestion stored without a job (`queued: false`): enqueued as soon as the queue takes jobs again,
+  // without waiting for them to look stale. One run at a time per process; a failure is logged once per streak.
+  let unqueuedRun: Promise<void> | undefined;
+  let unqueuedFailing = false;
+  const sweepUnqueued = (why: string): Promise<void> =>
+    (unqueuedRun ??= sessionJobs
+      .sweepUnqueued()
+      .then(
+        () => {
+          unqueuedFailing = false;
+        },
+        (err: unknown) => {
+          if (!unqueuedFailing)
+            rt.logger.warn({ err, why }, 'unqueued session sweep failed; retrying every few seconds');
+          unqueuedFailing = true;
+        },
+      )
+      .finally(() => {
+        unqueuedRun = undefined;
+      }));
+
   rt.queue.onReady(({ dataLost }) => {
-    if (!dataLost) return;
+    if (!dataLost) {
+      void sweepUnqueued('queue ready again');
+      return;
+    }
+    // Redis came back without its jobs (restarted empty): everything in flight is gone, so this process (the
+    // queue tells exactly one) re-enqueues all of it now rather than after the sweeper's staleness delay.
     rt.logger.warn(
       'Redis lost its jobs (restarted empty?): re-enqueuing unprocessed sessions and pending mails',
     );
-    void sweepAll('redis data lost', { staleAfterMs: 0 });
+    void sweepAll('redis data lost', { staleAfterMs: 0 }).then(() => sweepUnqueued('redis data lost'));
+  });
+  const redis = rt.monitor.get('redis');
+  const unqueuedTimer = setInterval(() => {
+    // While Redis is known to be down there is nothing to gain; onReady sweeps the moment it is back.
+    if (redis && !redis.isUp()) return;
+    void sweepUnqueued('periodic');
+  }, opts.unqueuedSweepMs ?? UNQUEUED_SWEEP.everyMs);
+  unqueuedTimer.unref();
+  rt.onClose(async () => {
+    clearInterval(unqueuedTimer);
+    await unqueuedRun;
   });
   // Sessions whose jobs died with the previous process (embedded mode keeps its queue in memory).
   await sweepAll('start-up');
+  await sweepUnqueued('start-up');
 }

@@ -22,4 +22,4 @@ export {
 } from './session-stats';
 export { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './sessions.jobs';
 export { sessionsRoutes } from './sessions.routes';
-export { createSessionService, type SessionService } from './sessions.service';
+export { createSessionService, UNQUEUED_SWEEP, type SessionService } from './sessions.service';

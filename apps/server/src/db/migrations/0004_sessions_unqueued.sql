@@ -1,0 +1,2 @@
+ALTER TABLE "sessions" ADD COLUMN "unqueued_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "sessions_unqueued_idx" ON "sessions" USING btree ("unqueued_at") WHERE "sessions"."unqueued_at" is not null;
