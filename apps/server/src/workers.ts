@@ -8,12 +8,13 @@ import {
   createSessionJobs,
   SWEEP_CRON,
   SWEEP_SCHEDULER_ID,
-  UNQUEUED_SWEEP,
+  startUnqueuedSweeps,
 } from './modules/sessions/index';
 import {
   createReportJobs,
   createTier1Handler,
   createTier2Handler,
+  createTier2Sweep,
   createTier3Jobs,
   loadNlp,
   ROLLING_MEAN_POLICY,
@@ -68,7 +69,7 @@ export async function runHousekeeping(rt: Runtime) {
 export type WorkerOptions = {
   /** Jobs run at once in the default lane (default 4). */
   concurrency?: number;
-  /** How often sessions stored without a job are looked for (default UNQUEUED_SWEEP.everyMs; tests shorten it). */
+  /** How often sessions stored without a job are looked for (default 5 s; tests shorten it). */
   unqueuedSweepMs?: number;
 };
 
@@ -126,6 +127,23 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
   // Tier 3 (trends, percentiles, churn risk), nightly at 02:00 UTC.
   await tier3Jobs.schedule(rt.queue);
 
+  const tier2Sweep = createTier2Sweep({ db: rt.database.db, queue: rt.queue, clock: rt.clock, logger: rt.logger });
+  /** Retries a one-off sweep every 5 s (a minute at most): it is the only one that will look. */
+  const retrying = async (sweep: () => Promise<unknown>, what: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sweep();
+        return;
+      } catch (err) {
+        if (attempt >= 12) {
+          rt.logger.error({ err }, `${what} failed; giving up`);
+          return;
+        }
+        rt.logger.warn({ err, attempt }, `${what} failed; retrying in 5 s`);
+        await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+      }
+    }
+  };
   // Everything durable but unsent is swept from Postgres: sessions still `received` and mails still `pending`.
   const sweepAll = async (why: string, opts: { staleAfterMs?: number } = {}) => {
     await sessionJobs
@@ -135,51 +153,29 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
       .sweep(opts)
       .catch((err: unknown) => rt.logger.warn({ err, why }, 'mail sweep failed; the next one retries'));
   };
-  // Sessions ingestion stored without a job (`queued: false`): enqueued as soon as the queue takes jobs again,
-  // without waiting for them to look stale. One run at a time per process; a failure is logged once per streak.
-  let unqueuedRun: Promise<void> | undefined;
-  let unqueuedFailing = false;
-  const sweepUnqueued = (why: string): Promise<void> =>
-    (unqueuedRun ??= sessionJobs
-      .sweepUnqueued()
-      .then(
-        () => {
-          unqueuedFailing = false;
-        },
-        (err: unknown) => {
-          if (!unqueuedFailing)
-            rt.logger.warn({ err, why }, 'unqueued session sweep failed; retrying every few seconds');
-          unqueuedFailing = true;
-        },
-      )
-      .finally(() => {
-        unqueuedRun = undefined;
-      }));
-
+  // Redis came back without its jobs (restarted empty): everything in flight is gone, so this process (the
+  // queue tells exactly one) re-enqueues all of it now rather than after the sweeper's staleness delay.
   rt.queue.onReady(({ dataLost }) => {
-    if (!dataLost) {
-      void sweepUnqueued('queue ready again');
-      return;
-    }
-    // Redis came back without its jobs (restarted empty): everything in flight is gone, so this process (the
-    // queue tells exactly one) re-enqueues all of it now rather than after the sweeper's staleness delay.
+    if (!dataLost) return;
     rt.logger.warn(
       'Redis lost its jobs (restarted empty?): re-enqueuing unprocessed sessions and pending mails',
     );
-    void sweepAll('redis data lost', { staleAfterMs: 0 }).then(() => sweepUnqueued('redis data lost'));
+    void sweepAll('redis data lost', { staleAfterMs: 0 });
+    // Analyses waiting in Redis were lost too; their sessions are already processed, so only this finds them.
+    void retrying(() => tier2Sweep.sweep(), 'tier 2 sweep after Redis lost its jobs');
   });
+  // Sessions ingestion stored without a job (`queued: false`, marked `unqueued_at`): enqueued within seconds of
+  // the queue taking jobs again, without waiting for them to look stale to the regular sweeper.
   const redis = rt.monitor.get('redis');
-  const unqueuedTimer = setInterval(() => {
-    // While Redis is known to be down there is nothing to gain; onReady sweeps the moment it is back.
-    if (redis && !redis.isUp()) return;
-    void sweepUnqueued('periodic');
-  }, opts.unqueuedSweepMs ?? UNQUEUED_SWEEP.everyMs);
-  unqueuedTimer.unref();
-  rt.onClose(async () => {
-    clearInterval(unqueuedTimer);
-    await unqueuedRun;
+  const unqueued = startUnqueuedSweeps({
+    sweep: () => sessionJobs.sweepUnqueued(),
+    queue: rt.queue,
+    logger: rt.logger,
+    ...(redis ? { isQueueDown: () => !redis.isUp() } : {}),
+    ...(opts.unqueuedSweepMs !== undefined ? { everyMs: opts.unqueuedSweepMs } : {}),
   });
+  rt.onClose(() => unqueued.stop());
   // Sessions whose jobs died with the previous process (embedded mode keeps its queue in memory).
   await sweepAll('start-up');
-  await sweepUnqueued('start-up');
+  await unqueued.runNow('start-up');
 }

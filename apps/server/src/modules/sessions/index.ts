@@ -20,6 +20,12 @@ export {
   tutorWindowTotals,
   type SessionTotals,
 } from './session-stats';
-export { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './sessions.jobs';
+export {
+  createSessionJobs,
+  startUnqueuedSweeps,
+  SWEEP_CRON,
+  SWEEP_SCHEDULER_ID,
+  type UnqueuedSweeps,
+} from './sessions.jobs';
 export { sessionsRoutes } from './sessions.routes';
-export { createSessionService, UNQUEUED_SWEEP, type SessionService } from './sessions.service';
+export { createSessionService, type SessionService } from './sessions.service';

@@ -8,7 +8,7 @@
  * and whenever the queue's connection is ready again, so such a session waits for the queue, not for the
  * regular sweeper's staleness delay, and no sweep is counted against it.
  */
-import type { JobHandlers } from '../../platform/queue/port';
+import type { JobHandlers, QueueReadyInfo } from '../../platform/queue/port';
 import type { AppJobs } from '../../jobs';
 import type { Logger } from '../../platform/logger';
 import {
@@ -70,4 +70,61 @@ export function createSessionJobs(deps: { sessions: SessionService; logger: Logg
   } satisfies JobHandlers<AppJobs>;
 
   return { sweep, sweepUnqueued, handlers };
+}
+
+export type UnqueuedSweeps = {
+  /** Sweeps now (or joins the sweep already running). Never throws. */
+  runNow(why: string): Promise<void>;
+  /** Stops the timer and the ready listener; waits for a sweep in progress. */
+  stop(): Promise<void>;
+};
+
+/**
+ * Keeps the unqueued sweep going in a worker process: at once, every `everyMs` (skipped while `isQueueDown`
+ * says the queue's backend is away: nothing could be enqueued) and whenever the queue's connection is ready
+ * again. One sweep at a time; a failing streak is logged once.
+ */
+export function startUnqueuedSweeps(deps: {
+  sweep: () => Promise<unknown>;
+  queue: { onReady(listener: (info: QueueReadyInfo) => void): () => void };
+  logger: Pick<Logger, 'warn'>;
+  isQueueDown?: () => boolean;
+  everyMs?: number;
+}): UnqueuedSweeps {
+  let running: Promise<void> | undefined;
+  let failing = false;
+  let stopped = false;
+  const runNow = (why: string): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    running ??= deps
+      .sweep()
+      .then(
+        () => {
+          failing = false;
+        },
+        (err: unknown) => {
+          if (!failing) deps.logger.warn({ err, why }, 'unqueued session sweep failed; retrying every few seconds');
+          failing = true;
+        },
+      )
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const unsubscribe = deps.queue.onReady(() => void runNow('queue ready again'));
+  const timer = setInterval(() => {
+    if (deps.isQueueDown?.()) return;
+    void runNow('periodic');
+  }, deps.everyMs ?? UNQUEUED_SWEEP.everyMs);
+  timer.unref();
+  return {
+    runNow,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      unsubscribe();
+      await running;
+    },
+  };
 }
