@@ -220,7 +220,7 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
   /**
    * Whether Redis lost its data since this process last looked: the epoch key is written once (SET NX); a
    * missing or different value means a restart without persistence (or a flush). Only the process whose write
-   * wins reports the loss, so one process re-enqueues, not all of them.
+   * wins reports the loss, so one process re-enqueues, not all of them; only processes that work jobs write it.
    */
   async function checkEpoch(): Promise<boolean> {
     const key = `${prefix}:${SENTINEL_KEY}`;
@@ -242,7 +242,9 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
     void (async () => {
       let dataLost = false;
       try {
-        dataLost = await checkEpoch();
+        // Only a process that works jobs takes part: the one told re-enqueues, and a producer-only process (an
+        // API) winning the race would swallow the news (measured: nothing was re-enqueued until the sweeper).
+        if (working) dataLost = await checkEpoch();
       } catch (err) {
         reportError(err as Error, 'queue', {}, 'could not read the Redis epoch');
       }
