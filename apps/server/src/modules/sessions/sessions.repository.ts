@@ -488,6 +488,16 @@ export async function markUnqueued(db: DbOrTx, refs: SessionRef[], at: Date): Pr
   return rowsOf<{ id: string }>(res).length;
 }
 
+/** Whether any session is marked unqueued (a probe of the partial index `sessions_unqueued_idx`). */
+export async function hasUnqueuedSessions(db: DbOrTx): Promise<boolean> {
+  const rows = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(isNotNull(sessions.unqueuedAt))
+    .limit(1);
+  return rows.length > 0;
+}
+
 export type UnqueuedSession = Omit<ClaimedSession, 'processingAttempts'>;
 
 /**

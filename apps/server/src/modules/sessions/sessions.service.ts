@@ -608,6 +608,8 @@ export function createSessionService(deps: {
      */
     async sweepUnqueued(opts: Partial<typeof UNQUEUED_SWEEP> = {}): Promise<UnqueuedSweepResult> {
       const cfg = { ...UNQUEUED_SWEEP, ...opts };
+      // The usual case, every few seconds: nothing marked. One probe of the partial index, no transaction.
+      if (!(await repo.hasUnqueuedSessions(db))) return { requeued: 0, cleared: 0 };
       const now = clock.now();
       const claimed = await db.transaction(async (tx) => {
         const rows = await repo.claimUnqueuedSessions(tx, { at: now, limit: cfg.batch });
