@@ -21,7 +21,7 @@ import {
   isRedisUnavailable,
 } from '../src/platform/dependency-monitor';
 import { access } from '../src/platform/auth/principal';
-import { createBullmqQueue } from '../src/platform/queue/bullmq-queue';
+import { createBullmqQueue, isConnectionError } from '../src/platform/queue/bullmq-queue';
 import { dropRedisNamespace } from '../src/platform/redis-namespace';
 import { StartupError, waitForPostgres } from '../src/platform/startup';
 import { createRuntime } from '../src/runtime';
@@ -138,6 +138,20 @@ describe('classifying dependency errors', () => {
     expect(isRedisUnavailable(maxRetries)).toBe(true);
     expect(isRedisUnavailable(new Error('Connection is closed.'))).toBe(true);
     expect(isRedisUnavailable(new Error('WRONGTYPE Operation against a key'))).toBe(false);
+  });
+});
+
+describe('Redis connection errors versus BullMQ job errors', () => {
+  it.each([
+    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }), true],
+    [Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }), true],
+    [new Error('Connection is closed.'), true],
+    // BullMQ's script errors carry numeric codes: a job's keys gone with a Redis restarted empty, not an outage.
+    [Object.assign(new Error('Missing key for job tier1%3Ax. moveToFinished'), { code: -1 }), false],
+    [Object.assign(new Error('Missing lock for job x. moveToDelayed'), { code: -2 }), false],
+    [new Error('could not renew lock for job x'), false],
+  ])('%o → counts as Redis down: %s', (err, expected) => {
+    expect(isConnectionError(err)).toBe(expected);
   });
 });
 

@@ -150,8 +150,7 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
   watchRedis(queueConnection, dependency, 'queue');
   /** Redis errors are the dependency's (logged once per outage); anything else is logged as it comes. */
   const reportError = (err: Error, source: string, context: object, msg: string) => {
-    if (isRedisUnavailable(err) || (err as NodeJS.ErrnoException).code !== undefined)
-      dependency.down(err, source);
+    if (isConnectionError(err)) dependency.down(err, source);
     else logger.error({ err, ...context }, msg);
   };
   /** One BullMQ queue per lane, all on the producer connection. */
@@ -663,6 +662,16 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
     },
   };
   return api;
+}
+
+/**
+ * Whether an error says Redis itself is unreachable (the connection's errors: ECONNREFUSED, EPIPE, closed
+ * connections…), as opposed to a job-level error from one of BullMQ's scripts. Those carry a numeric `code`
+ * (e.g. "Missing key for job …" after Redis restarted empty, or "could not renew lock"): counting them as an outage
+ * left a worker reporting Redis down, and skipping its Redis work, long after Redis was back.
+ */
+export function isConnectionError(err: unknown): boolean {
+  return isRedisUnavailable(err) || typeof (err as { code?: unknown } | null)?.code === 'string';
 }
 
 function readEnvelope(data: unknown): Envelope {
