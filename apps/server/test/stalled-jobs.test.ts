@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobRegistry } from '../src/jobs';
 import { createBullmqQueue } from '../src/platform/queue/bullmq-queue';
+import { dropRedisNamespace } from '../src/platform/redis-namespace';
 import { testEnv } from './helpers/services';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -61,6 +62,8 @@ afterAll(async () => {
     await q.close();
   }
   await admin.quit();
+  // Whatever else the queues wrote under the prefix (the epoch key).
+  await dropRedisNamespace(testEnv.redisUrl, prefix).catch(() => 0);
 });
 
 describe.runIf(testEnv.redisUrl || testEnv.requireServices)('stalled jobs (scaled)', () => {
