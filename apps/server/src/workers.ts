@@ -4,11 +4,17 @@
  */
 import { and, isNotNull, lt, or } from 'drizzle-orm';
 import { authSessions, events, loginAttempts, webhookDeliveries } from './db/schema/index';
-import { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './modules/sessions/index';
+import {
+  createSessionJobs,
+  SWEEP_CRON,
+  SWEEP_SCHEDULER_ID,
+  startUnqueuedSweeps,
+} from './modules/sessions/index';
 import {
   createReportJobs,
   createTier1Handler,
   createTier2Handler,
+  createTier2Sweep,
   createTier3Jobs,
   loadNlp,
   ROLLING_MEAN_POLICY,
@@ -62,7 +68,14 @@ export async function runHousekeeping(rt: Runtime) {
   };
 }
 
-export async function startWorkers(rt: Runtime, services: Services, opts: { concurrency?: number } = {}) {
+export type WorkerOptions = {
+  /** Jobs run at once in the default lane (default 4). */
+  concurrency?: number;
+  /** How often sessions stored without a job are looked for (default 5 s; tests shorten it). */
+  unqueuedSweepMs?: number;
+};
+
+export async function startWorkers(rt: Runtime, services: Services, opts: WorkerOptions = {}) {
   const sessionJobs = createSessionJobs({ sessions: services.sessions, logger: rt.logger });
   const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
   const reportJobs = createReportJobs({ reports: services.reports });
@@ -126,6 +139,23 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
   // Tier 3 (trends, percentiles, churn risk), nightly at 02:00 UTC.
   await tier3Jobs.schedule(rt.queue);
 
+  const tier2Sweep = createTier2Sweep({ db: rt.database.db, queue: rt.queue, clock: rt.clock, logger: rt.logger });
+  /** Retries a one-off sweep every 5 s (a minute at most): it is the only one that will look. */
+  const retrying = async (sweep: () => Promise<unknown>, what: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sweep();
+        return;
+      } catch (err) {
+        if (attempt >= 12) {
+          rt.logger.error({ err }, `${what} failed; giving up`);
+          return;
+        }
+        rt.logger.warn({ err, attempt }, `${what} failed; retrying in 5 s`);
+        await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+      }
+    }
+  };
   // Everything durable but unsent is swept from Postgres: sessions still `received` and mails still `pending`.
   const sweepAll = async (why: string, opts: { staleAfterMs?: number } = {}) => {
     await sessionJobs
@@ -143,7 +173,21 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
       'Redis lost its jobs (restarted empty?): re-enqueuing unprocessed sessions and pending mails',
     );
     void sweepAll('redis data lost', { staleAfterMs: 0 });
+    // Analyses waiting in Redis were lost too; their sessions are already processed, so only this finds them.
+    void retrying(() => tier2Sweep.sweep(), 'tier 2 sweep after Redis lost its jobs');
   });
+  // Sessions ingestion stored without a job (`queued: false`, marked `unqueued_at`): enqueued within seconds of
+  // the queue taking jobs again, without waiting for them to look stale to the regular sweeper.
+  const redis = rt.monitor.get('redis');
+  const unqueued = startUnqueuedSweeps({
+    sweep: () => sessionJobs.sweepUnqueued(),
+    queue: rt.queue,
+    logger: rt.logger,
+    ...(redis ? { isQueueDown: () => !redis.isUp() } : {}),
+    ...(opts.unqueuedSweepMs !== undefined ? { everyMs: opts.unqueuedSweepMs } : {}),
+  });
+  rt.onClose(() => unqueued.stop());
   // Sessions whose jobs died with the previous process (embedded mode keeps its queue in memory).
   await sweepAll('start-up');
+  await unqueued.runNow('start-up');
 }

@@ -85,6 +85,8 @@ const ZEnv = z.object({
   SESSION_MAX_FUTURE_DAYS: z.coerce.number().int().min(0).max(3_650).default(30),
   STARTUP_WAIT_S: z.coerce.number().int().min(0).max(3_600).default(60),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  JOB_LOCK_MS: z.coerce.number().int().min(2_000).max(600_000).default(15_000),
+  JOB_STALLED_CHECK_MS: z.coerce.number().int().min(500).max(600_000).default(5_000),
   LIST_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
   LIST_COUNT_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(10),
   REGISTER_RATE_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(10),
@@ -133,6 +135,12 @@ export type Config = {
   startupWaitS: number;
   /** `npm run worker`: serve readiness (`/health`) and liveness (`/health/live`) on this port when set. */
   workerHealthPort: number | undefined;
+  /**
+   * BullMQ workers (scaled mode): a running job's lock lasts lockMs and is renewed while the worker lives; every
+   * stalledCheckMs running jobs whose lock expired (their worker died) are put back to run again: a killed
+   * worker's jobs are re-run within about lockMs + stalledCheckMs.
+   */
+  jobs: { lockMs: number; stalledCheckMs: number };
   /**
    * Totals of long lists (sessions, flags): counted exactly up to exactCountLimit rows, past that the planner's
    * estimate, cached per list and filters for countCacheSeconds (0: not cached).
@@ -222,6 +230,7 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
     sessionWindow: { maxAgeDays: e.SESSION_MAX_AGE_DAYS, maxFutureDays: e.SESSION_MAX_FUTURE_DAYS },
     startupWaitS: e.STARTUP_WAIT_S,
     workerHealthPort: e.WORKER_HEALTH_PORT,
+    jobs: { lockMs: e.JOB_LOCK_MS, stalledCheckMs: e.JOB_STALLED_CHECK_MS },
     lists: { exactCountLimit: e.LIST_EXACT_COUNT_LIMIT, countCacheSeconds: e.LIST_COUNT_CACHE_SECONDS },
     registerRateLimitPerHour: e.REGISTER_RATE_LIMIT_PER_HOUR,
     companion: {

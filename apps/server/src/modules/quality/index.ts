@@ -24,6 +24,7 @@ export { sessionDetailRoutes } from './session-detail.routes';
 export { createSessionDetailService } from './session-detail.service';
 export { createTier1Handler } from './tier1';
 export { createTier2Handler, ROLLING_MEAN_POLICY } from './tier2';
+export { createTier2Sweep } from './tier2-sweep';
 export { createTier3Jobs, createTier3Service } from './tier3';
 export { tutorsRoutes } from './tutors.routes';
 export { createTutorService } from './tutors.service';
