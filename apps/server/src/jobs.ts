@@ -24,6 +24,10 @@ export const jobRegistry = {
   'quality.email-sweep': z.object({}),
   /** Sends one email recorded in email_reports (idempotent by report id). */
   'quality.email': z.object({ reportId: z.uuid() }),
+  /** Operations: demand and supply forecasts per subject and hour, with imbalances (daily 02:00, on demand). */
+  'operations.forecast': z.object({ at: z.iso.datetime({ offset: true }).optional() }),
+  /** Operations: yesterday's forecasts against what happened, per subject (daily). */
+  'operations.forecast-accuracy': z.object({ day: z.iso.date().optional() }),
 } satisfies Record<string, z.ZodType>;
 
 /**

@@ -22,6 +22,7 @@ import {
   invalidatesQuality,
   QUALITY_READ_TAG,
 } from './modules/quality/index';
+import { createForecastService } from './modules/operations/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';
@@ -103,6 +104,15 @@ export function createServices(rt: Runtime) {
   const sessionDetail = createSessionDetailService({ db, sessions, scores });
   const aiUsage = createAiUsageService({ db, clock, prices: rt.config.ai.prices });
   const deadLetters = createDeadLetterService({ db, queue: rt.queue, clock, audit });
+  const forecasts = createForecastService({
+    db,
+    clock,
+    events,
+    queue: rt.queue,
+    cache: rt.cache,
+    config: rt.config.forecast,
+    logger: rt.logger,
+  });
   return {
     audit,
     tokens,
@@ -121,6 +131,7 @@ export function createServices(rt: Runtime) {
     sessionDetail,
     aiUsage,
     deadLetters,
+    forecasts,
   };
 }
 

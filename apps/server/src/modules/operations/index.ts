@@ -34,3 +34,13 @@ export type { ForecastResult } from './forecasting/engine';
 export { seasonalNaive } from './forecasting/methods';
 export { naive2, seasonalNaiveForecast } from './forecasting/naive2';
 export { forecastTimedSeries, holidayFlags, toRegularGrid } from './forecasting/time-series';
+
+// Supply and forecasts: ingestion handlers, the forecast service and jobs, routes.
+export { supplyIngestHandlers } from './supply/supply.ingest';
+export {
+  createForecastJobs,
+  createForecastService,
+  FORECAST_READ_TAG,
+  type ForecastService,
+} from './supply/forecasts.service';
+export { forecastsRoutes } from './supply/forecasts.routes';
