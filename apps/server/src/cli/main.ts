@@ -107,7 +107,12 @@ export function createProgram(io: CliIo = consoleIo): Command {
         );
         if (i.sessions === 0 && g.sessions > 0)
           io.out('             (nothing new: this seed was already loaded)');
-        io.out(`  ground truth: ${truthPath}`);
+        io.out(
+          `  supply:    ${result.supply.slots} availability slots for ${result.supply.tutorsWithAvailability} tutors (${result.supply.shortages} planted shortages), ${result.supply.bookings} future bookings (${result.supply.cancellations} cancelled)`,
+        );
+        io.out(
+          `  ground truth: ${truthPath}${result.supply.truthPath ? `, ${result.supply.truthPath}` : ''}`,
+        );
         if (!opts.process) {
           io.out('  not processed (--no-process): the sessions stay `received`');
           return;
@@ -122,7 +127,7 @@ export function createProgram(io: CliIo = consoleIo): Command {
           const p = await processSeeded(rt, createServices(rt), { quiet: opts.quiet, log: io.out });
           const b = p.backfill;
           io.out(
-            `processed in ${((performance.now() - t0) / 1000).toFixed(1)}s: ${b.sessions} sessions through tier 1 (${b.findings} findings, ${b.flags} flags), ${b.tutors} tutors rescored, ${b.historyRows} score-history rows, tier 3 over ${p.tier3Tutors} tutors`,
+            `processed in ${((performance.now() - t0) / 1000).toFixed(1)}s: ${b.sessions} sessions through tier 1 (${b.findings} findings, ${b.flags} flags), ${b.tutors} tutors rescored, ${b.historyRows} score-history rows, tier 3 over ${p.tier3Tutors} tutors, forecasts for ${p.forecast.subjects} subjects (${p.forecast.imbalances} imbalances)`,
           );
           if (b.tier2Queued > 0)
             io.out(`  ${b.tier2Queued} sessions with a transcript queued for tier 2 (workers)`);

@@ -36,7 +36,19 @@ export { naive2, seasonalNaiveForecast } from './forecasting/naive2';
 export { forecastTimedSeries, holidayFlags, toRegularGrid } from './forecasting/time-series';
 
 // Supply and forecasts: ingestion handlers, the forecast service and jobs, routes.
-export { supplyIngestHandlers } from './supply/supply.ingest';
+export {
+  availabilityIngestHandler,
+  bookingIngestHandler,
+  cancellationIngestHandler,
+  supplyIngestHandlers,
+} from './supply/supply.ingest';
+export {
+  availabilityByHour,
+  expectedSupply,
+  findImbalances,
+  IMBALANCE_THRESHOLDS,
+} from './supply/supply.rules';
+export type { HourBalance, Imbalance } from './supply/supply.rules';
 export {
   createForecastJobs,
   createForecastService,

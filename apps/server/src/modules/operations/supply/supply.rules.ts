@@ -248,9 +248,14 @@ export type ImbalanceSeverity = 'low' | 'medium' | 'high' | 'critical';
 export type ImbalanceThresholds = {
   /** An hour is short when demand's upper bound exceeds expected supply by at least this many sessions. */
   minShortage: number;
+  /**
+   * … and its typical (mean) demand is at least this: an hour that is usually empty, whose upper bound is a
+   * fraction of one session, is not a shortage an operator can act on.
+   */
+  minDemandMean: number;
 };
 
-export const IMBALANCE_THRESHOLDS: ImbalanceThresholds = { minShortage: 0.5 };
+export const IMBALANCE_THRESHOLDS: ImbalanceThresholds = { minShortage: 0.5, minDemandMean: 0.25 };
 
 export type HourBalance = { hour: number; demandMean: number; demandHi: number; supply: number };
 
@@ -319,7 +324,7 @@ export function findImbalances(
     run = [];
   };
   for (const h of balance) {
-    const short = h.demandHi - h.supply >= thresholds.minShortage;
+    const short = h.demandHi - h.supply >= thresholds.minShortage && h.demandMean >= thresholds.minDemandMean;
     if (short && (run.length === 0 || h.hour === run.at(-1)!.hour + HOUR_MS)) run.push(h);
     else {
       close();
