@@ -47,6 +47,7 @@ export {
   expectedSupply,
   findImbalances,
   IMBALANCE_THRESHOLDS,
+  severityRank,
 } from './supply/supply.rules';
 export type { HourBalance, Imbalance } from './supply/supply.rules';
 export {
