@@ -4,17 +4,19 @@
  * on-demand run. Query schemas carry no `.meta({ id })`: a querystring stays inline in OpenAPI.
  */
 import { z } from 'zod';
+import { ZCalendarDate, ZInstant, ZText } from './common';
 
+/** Response timestamps (requests use ZInstant, which also checks the text is storable). */
 const ZTimestamp = z.iso.datetime({ offset: true });
-const ZSubjectId = z.string().trim().min(1).max(255);
+const ZSubjectId = ZText.trim().min(1).max(255);
 
 export const IMBALANCE_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const ZImbalanceSeverity = z.enum(IMBALANCE_SEVERITIES);
 
 export const ZForecastsQuery = z.object({
   subject: ZSubjectId.optional().describe('Subject id; all subjects when absent'),
-  from: ZTimestamp.optional().describe('First hour (default: the latest run’s first hour)'),
-  to: ZTimestamp.optional().describe('End, exclusive (default: the end of the latest run’s horizon)'),
+  from: ZInstant.optional().describe('First hour (default: the latest run’s first hour)'),
+  to: ZInstant.optional().describe('End, exclusive (default: the end of the latest run’s horizon)'),
 });
 export type TForecastsQuery = z.infer<typeof ZForecastsQuery>;
 
@@ -70,8 +72,8 @@ export type TImbalance = z.infer<typeof ZImbalance>;
 export const ZImbalancesQuery = z.object({
   subject: ZSubjectId.optional(),
   min_severity: ZImbalanceSeverity.optional().describe('Only this severity and above'),
-  from: ZTimestamp.optional().describe('Imbalances ending after this instant'),
-  to: ZTimestamp.optional().describe('Imbalances starting before this instant'),
+  from: ZInstant.optional().describe('Imbalances ending after this instant'),
+  to: ZInstant.optional().describe('Imbalances starting before this instant'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -90,8 +92,8 @@ export type TImbalancePage = z.infer<typeof ZImbalancePage>;
 
 export const ZAccuracyQuery = z.object({
   subject: ZSubjectId.optional(),
-  from: z.iso.date().optional().describe('First day (default: 14 days ago)'),
-  to: z.iso.date().optional().describe('Last day, inclusive (default: yesterday)'),
+  from: ZCalendarDate.optional().describe('First day (default: 14 days ago)'),
+  to: ZCalendarDate.optional().describe('Last day, inclusive (default: yesterday)'),
 });
 export type TAccuracyQuery = z.infer<typeof ZAccuracyQuery>;
 
