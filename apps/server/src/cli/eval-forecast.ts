@@ -68,7 +68,7 @@ class Table {
 
 const usage =
   'usage: npm run eval:forecast -- [--m4 <dir>] [--split test|dev] [--limit N] [--skip-m4] ' +
-  '[--demand <series.csv> [--holidays d1,d2] [--time-zone Zone]] [--demand-weeks 4] [--demand-seed 7] [--skip-demand] [--json out.json]';
+  '[--demand <series.csv> [--holidays d1,d2] [--time-zone Zone]] [--demand-weeks 4] [--demand-seed 7] [--skip-demand] [--additive-intervals] [--json out.json]';
 
 function fail(message: string): never {
   console.error(message);
@@ -208,6 +208,7 @@ function evaluateDemand(
   input: { series: DemandSeries[]; holidays: string[]; timeZone: string; label: string },
   weeks: number,
   dump: unknown[],
+  countIntervals: boolean,
 ): Map<string, { origin: number; band: Band }> {
   const horizon = 168;
   const historyHours = 90 * 24;
@@ -233,6 +234,7 @@ function evaluateDemand(
         seasons: [24, 168],
         level: LEVEL,
         keepCandidates: true,
+        countIntervals,
         holidays: {
           history: flags.slice(origin - historyHours, origin),
           future: flags.slice(origin, origin + horizon),
@@ -446,6 +448,7 @@ async function main() {
         'demand-weeks': { type: 'string', default: '4' },
         'demand-seed': { type: 'string', default: '7' },
         'skip-demand': { type: 'boolean', default: false },
+        'additive-intervals': { type: 'boolean', default: false },
         json: { type: 'string' },
       },
     }));
@@ -471,7 +474,12 @@ async function main() {
         .split(',')
         .map((d) => d.trim())
         .filter(Boolean);
-      evaluateDemand(loadDemandCsv(values.demand, holidays, values['time-zone']), weeks, dump);
+      evaluateDemand(
+        loadDemandCsv(values.demand, holidays, values['time-zone']),
+        weeks,
+        dump,
+        !values['additive-intervals'],
+      );
     } else {
       // Weeks ending Monday 2026-12-07 00:00 platform time: Veterans Day and Thanksgiving and two test-prep
       // weeks fall in the forecast weeks, Labor Day and Columbus Day in the history.
@@ -494,6 +502,7 @@ async function main() {
         },
         weeks,
         dump,
+        !values['additive-intervals'],
       );
       evaluateImbalances(planted, forecasts, weeks, seed);
     }

@@ -329,6 +329,8 @@ export function createForecastService(deps: {
             seasons: [24, 168],
             level: LEVEL,
             nonNegative: true,
+            // Bookings are counts: a quiet hour's interval is narrower than a busy one's.
+            countIntervals: true,
             ...(anyHoliday ? { holidays: { history: historyFlags, future: futureFlags } } : {}),
           });
           ({ mean, lo, hi, method } = result);
