@@ -15,6 +15,7 @@ import { runMovesCommand, type MovesCommandOptions, type MovesFormat } from './m
 import { createLogger } from '../platform/logger';
 import { createRuntime } from '../runtime';
 import { createServices } from '../services';
+import { compareWithPlantedShortages } from './seed/operations-supply';
 import { processSeeded } from './seed/process';
 import { seedDemo } from './seed/seed';
 
@@ -144,6 +145,42 @@ export function createProgram(io: CliIo = consoleIo): Command {
     .action(async () => {
       await withDatabase(io, async (_config, database) => {
         io.out(`migrations applied (${database.kind})`);
+      });
+    });
+
+  program
+    .command('forecasts')
+    .description(
+      'Run the demand and supply forecasts on the database now (as the daily job) and, with a supply truth file, compare the imbalances with the planted shortages',
+    )
+    .option('--truth <path>', 'planted shortages (default: DATA_DIR/supply-truth.json, when it exists)')
+    .action(async (opts: { truth?: string }) => {
+      await withDatabase(io, async (config, database) => {
+        const rt = await createRuntime(config, {
+          database: { ...database, close: async () => {} },
+          logger: createLogger({ level: 'warn' }),
+        });
+        try {
+          const services = createServices(rt);
+          const run = await services.forecasts.run();
+          io.out(
+            `forecast at ${run.forecastedAt}: ${run.subjects} subjects × ${run.hours} h in ${(run.durationMs / 1000).toFixed(1)}s, ${run.imbalances} imbalances`,
+          );
+          io.out(
+            `  methods: ${Object.entries(run.methods)
+              .map(([m, n]) => `${m} ${n}`)
+              .join(', ')}`,
+          );
+          const truthPath = path.resolve(opts.truth ?? path.join(config.dataDir, 'supply-truth.json'));
+          const page = await services.forecasts.imbalances({ limit: 100, offset: 0 });
+          const all = [...page.data];
+          for (let offset = 100; offset < page.total; offset += 100)
+            all.push(...(await services.forecasts.imbalances({ limit: 100, offset })).data);
+          const lines = compareWithPlantedShortages(truthPath, all);
+          for (const line of lines) io.out(`  ${line}`);
+        } finally {
+          await rt.close();
+        }
       });
     });
 

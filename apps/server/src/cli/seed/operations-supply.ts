@@ -17,7 +17,7 @@
  *
  * The same seed gives the same data.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/client';
 import {
@@ -452,6 +452,43 @@ export async function seedOperationsSupply(opts: {
     shortages: plan.shortages,
     truthPath: opts.truthPath,
   };
+}
+
+/**
+ * Imbalances (as the API lists them) against the planted shortages of a supply truth file: per severity, how
+ * many lie on a planted window, and how many planted windows have an imbalance. Lines to print; a missing file
+ * says so.
+ */
+export function compareWithPlantedShortages(
+  truthPath: string,
+  imbalances: ReadonlyArray<{ subject_id: string; start_hour: string; end_hour: string; severity: string }>,
+): string[] {
+  if (!existsSync(truthPath)) return [`no supply truth file at ${truthPath}: nothing to compare with`];
+  const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as { planted_shortages: PlantedShortage[] };
+  const planted = truth.planted_shortages;
+  const bySeverity = new Map<string, { n: number; onPlanted: number }>();
+  const found = new Set<number>();
+  for (const im of imbalances) {
+    let on = false;
+    for (let t = Date.parse(im.start_hour); t < Date.parse(im.end_hour); t += HOUR) {
+      planted.forEach((p, i) => {
+        if (isPlantedShortageHour([p], im.subject_id, t)) {
+          on = true;
+          if (im.severity === 'high' || im.severity === 'critical') found.add(i);
+        }
+      });
+    }
+    const b = bySeverity.get(im.severity) ?? { n: 0, onPlanted: 0 };
+    b.n++;
+    if (on) b.onPlanted++;
+    bySeverity.set(im.severity, b);
+  }
+  return [
+    `planted shortage windows (${truthPath}): ${planted.length}; with a high or critical imbalance: ${found.size}`,
+    `imbalances on a planted window, by severity: ${['critical', 'high', 'medium', 'low']
+      .map((s) => `${s} ${bySeverity.get(s)?.onPlanted ?? 0}/${bySeverity.get(s)?.n ?? 0}`)
+      .join(', ')}`,
+  ];
 }
 
 function hourIn(hour: number, start: string, end: string): boolean {
