@@ -34,6 +34,10 @@ export const jobRegistry = {
   'companion.goal-completed': z.object({ goalId: z.uuid() }),
   /** Engagement nudges for new and inactive students (hourly; each student's daytime, one per 3 days). */
   'companion.nudges': z.object({}),
+  /** Operations: demand and supply forecasts per subject and hour, with imbalances (daily 02:00, on demand). */
+  'operations.forecast': z.object({ at: z.iso.datetime({ offset: true }).optional() }),
+  /** Operations: yesterday's forecasts against what happened, per subject (daily). */
+  'operations.forecast-accuracy': z.object({ day: z.iso.date().optional() }),
 } satisfies Record<string, z.ZodType>;
 
 /**

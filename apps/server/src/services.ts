@@ -32,6 +32,7 @@ import {
   invalidatesQuality,
   QUALITY_READ_TAG,
 } from './modules/quality/index';
+import { createForecastService } from './modules/operations/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';
@@ -187,6 +188,15 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     },
   });
   engagementRef = engagement;
+  const forecasts = createForecastService({
+    db,
+    clock,
+    events,
+    queue: rt.queue,
+    cache: rt.cache,
+    config: rt.config.forecast,
+    logger: rt.logger,
+  });
   return {
     engagement,
     studentRecords,
@@ -207,6 +217,7 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     sessionDetail,
     aiUsage,
     deadLetters,
+    forecasts,
   };
 }
 

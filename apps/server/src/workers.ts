@@ -21,6 +21,7 @@ import {
 } from './modules/quality/index';
 // eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
 import { createEngagementJobs } from './modules/companion/engagement';
+import { createForecastJobs } from './modules/operations/index';
 import { createPriorityGate } from './platform/priority';
 import type { Runtime } from './runtime';
 import type { Services } from './services';
@@ -80,6 +81,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
   const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
   const reportJobs = createReportJobs({ reports: services.reports });
   const engagementJobs = createEngagementJobs(services.engagement);
+  const forecastJobs = createForecastJobs({ forecasts: services.forecasts });
   // A single weak transcript is noise; a tutor whose recent analyses average below the bar is a coaching
   // case (critical red flags still flag on one session).
   const tier2 = createTier2Handler({
@@ -128,6 +130,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
             gate.background(() => (handler as (p: never, c: never) => Promise<void>)(payload, ctx)),
         ]),
       ),
+      ...forecastJobs.handlers,
     },
     { concurrency: opts.concurrency ?? 4 },
   );
@@ -138,8 +141,15 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
   await engagementJobs.schedule(rt.queue);
   // Tier 3 (trends, percentiles, churn risk), nightly at 02:00 UTC.
   await tier3Jobs.schedule(rt.queue);
+  // Operations forecasts (02:00 UTC) and their accuracy against yesterday (01:30 UTC).
+  await forecastJobs.schedule(rt.queue);
 
-  const tier2Sweep = createTier2Sweep({ db: rt.database.db, queue: rt.queue, clock: rt.clock, logger: rt.logger });
+  const tier2Sweep = createTier2Sweep({
+    db: rt.database.db,
+    queue: rt.queue,
+    clock: rt.clock,
+    logger: rt.logger,
+  });
   /** Retries a one-off sweep every 5 s (a minute at most): it is the only one that will look. */
   const retrying = async (sweep: () => Promise<unknown>, what: string) => {
     for (let attempt = 1; ; attempt++) {

@@ -94,7 +94,65 @@ const ZEnv = z.object({
   COMPANION_NUDGE_INACTIVE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   COMPANION_NUDGE_DAY_START_HOUR: z.coerce.number().int().min(0).max(23).default(9),
   COMPANION_NUDGE_DAY_END_HOUR: z.coerce.number().int().min(1).max(24).default(20),
+  FORECAST_TIME_ZONE: z
+    .string()
+    .min(1)
+    .default('America/New_York')
+    .refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
+  FORECAST_HOLIDAYS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === 'none' || v.split(',').every((d) => DATE_RE.test(d.trim())),
+      'must be none or comma-separated dates like 2026-12-24,2026-12-25',
+    ),
+  FORECAST_HISTORY_DAYS: z.coerce.number().int().min(14).max(730).default(90),
+  FORECAST_HORIZON_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 31)
+    .default(168),
+  FORECAST_RETENTION_DAYS: z.coerce.number().int().min(2).max(365).default(8),
 });
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Default holiday calendar of the demand forecasts (US school closures: Thanksgiving and the day after, the
+ * winter break's core days, New Year's Day, Independence Day), replaced by FORECAST_HOLIDAYS.
+ */
+export const DEFAULT_FORECAST_HOLIDAYS = [
+  '2025-07-04',
+  '2025-11-27',
+  '2025-11-28',
+  '2025-12-24',
+  '2025-12-25',
+  '2025-12-31',
+  '2026-01-01',
+  '2026-07-03',
+  '2026-11-26',
+  '2026-11-27',
+  '2026-12-24',
+  '2026-12-25',
+  '2026-12-31',
+  '2027-01-01',
+  '2027-07-05',
+  '2027-11-25',
+  '2027-11-26',
+  '2027-12-24',
+  '2027-12-25',
+  '2027-12-31',
+];
 
 export type Config = {
   port: number;
@@ -155,6 +213,14 @@ export type Config = {
     /** Local hours [start, end) in which nudges may be sent. */
     nudgeDayStartHour: number;
     nudgeDayEndHour: number;
+  };
+  /** Demand and supply forecasts (operations): calendar, history, horizon, how long old runs are kept. */
+  forecast: {
+    timeZone: string;
+    holidays: string[];
+    historyDays: number;
+    horizonHours: number;
+    retentionDays: number;
   };
   version: string;
 };
@@ -238,6 +304,18 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
       nudgeInactiveDays: e.COMPANION_NUDGE_INACTIVE_DAYS,
       nudgeDayStartHour: e.COMPANION_NUDGE_DAY_START_HOUR,
       nudgeDayEndHour: e.COMPANION_NUDGE_DAY_END_HOUR,
+    },
+    forecast: {
+      timeZone: e.FORECAST_TIME_ZONE,
+      holidays:
+        e.FORECAST_HOLIDAYS === undefined
+          ? [...DEFAULT_FORECAST_HOLIDAYS]
+          : e.FORECAST_HOLIDAYS === 'none'
+            ? []
+            : e.FORECAST_HOLIDAYS.split(',').map((d) => d.trim()),
+      historyDays: e.FORECAST_HISTORY_DAYS,
+      horizonHours: e.FORECAST_HORIZON_HOURS,
+      retentionDays: e.FORECAST_RETENTION_DAYS,
     },
     version: readVersion(),
   };

@@ -24,6 +24,7 @@ export const INVALIDATIONS = {
   'score.changed': [['tutors'], ['dashboard']],
   'intervention.changed': [['interventions'], ['flags'], ['tutors'], ['dashboard']],
   'analytics.updated': [['analytics'], ['customers'], ['forecasts'], ['tutors'], ['dashboard']],
+  forecast_updated: [['forecasts'], ['dashboard']],
   'system.test': [['health']],
 } as const satisfies Record<KnownEventType, readonly QueryKey[]>;
 

@@ -34,3 +34,26 @@ export type { ForecastResult } from './forecasting/engine';
 export { seasonalNaive } from './forecasting/methods';
 export { naive2, seasonalNaiveForecast } from './forecasting/naive2';
 export { forecastTimedSeries, holidayFlags, toRegularGrid } from './forecasting/time-series';
+
+// Supply and forecasts: ingestion handlers, the forecast service and jobs, routes.
+export {
+  availabilityIngestHandler,
+  bookingIngestHandler,
+  cancellationIngestHandler,
+  supplyIngestHandlers,
+} from './supply/supply.ingest';
+export {
+  availabilityByHour,
+  expectedSupply,
+  findImbalances,
+  IMBALANCE_THRESHOLDS,
+  severityRank,
+} from './supply/supply.rules';
+export type { HourBalance, Imbalance } from './supply/supply.rules';
+export {
+  createForecastJobs,
+  createForecastService,
+  FORECAST_READ_TAG,
+  type ForecastService,
+} from './supply/forecasts.service';
+export { forecastsRoutes } from './supply/forecasts.routes';

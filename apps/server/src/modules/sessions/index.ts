@@ -14,6 +14,7 @@ export {
   dailyTotals,
   EMPTY_TOTALS,
   populationTotals,
+  subjectHourlyStarts,
   tutorDayTotals,
   tutorsWithSessions,
   tutorTotalsBetween,
