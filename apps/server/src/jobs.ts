@@ -24,6 +24,14 @@ export const jobRegistry = {
   'quality.email-sweep': z.object({}),
   /** Sends one email recorded in email_reports (idempotent by report id). */
   'quality.email': z.object({ reportId: z.uuid() }),
+  /** Runs every alert checker, stores alerts and recommendations, queues critical mails (every 5 minutes). */
+  'operations.alerts-check': z.object({}),
+  /** Sends one critical-alert mail recorded in alert_notifications (idempotent by notification id). */
+  'operations.alert-mail': z.object({ notificationId: z.uuid() }),
+  /** Closes open recommendations past their expiry (every 15 minutes). */
+  'operations.recommendations-expire': z.object({}),
+  /** Measures the effect of accepted recommendations whose time has come (hourly). */
+  'operations.recommendations-measure': z.object({}),
 } satisfies Record<string, z.ZodType>;
 
 /**

@@ -18,10 +18,12 @@ import {
   createScoreService,
   createSessionDetailService,
   createTier3Service,
+  createQualitySignalService,
   createTutorService,
   invalidatesQuality,
   QUALITY_READ_TAG,
 } from './modules/quality/index';
+import { createMainReaders, createOperationsAlerts, OPERATIONS_READ_TAG } from './modules/operations/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';
@@ -43,6 +45,7 @@ export function createServices(rt: Runtime) {
     clock,
     onAnnounced: async (types) => {
       if (types.some(invalidatesQuality)) await rt.cache.invalidate(QUALITY_READ_TAG);
+      if (types.some((t) => operations.invalidatesMetrics(t))) await rt.cache.invalidate(OPERATIONS_READ_TAG);
     },
   });
   // One per process, shared by the long lists: their estimated totals are cached per list and filters.
@@ -103,6 +106,27 @@ export function createServices(rt: Runtime) {
   const sessionDetail = createSessionDetailService({ db, sessions, scores });
   const aiUsage = createAiUsageService({ db, clock, prices: rt.config.ai.prices });
   const deadLetters = createDeadLetterService({ db, queue: rt.queue, clock, audit });
+  const qualitySignals = createQualitySignalService({ db });
+  // Alerts and recommendations: each reader port switches its checkers, generators and cards on. At merge, the
+  // customers capability adds `churn` and `supportCalls`, forecasting `shortages` and `forecastAccuracy`.
+  const operations = createOperationsAlerts({
+    db,
+    clock,
+    events,
+    audit,
+    queue: rt.queue,
+    mailer: rt.mailer,
+    users,
+    cache: rt.cache,
+    logger: rt.logger,
+    listTotals,
+    readers: { ...createMainReaders({ db, quality: qualitySignals }) },
+    mail: {
+      adminEmail: rt.config.adminEmail,
+      mailFrom: rt.config.mailFrom,
+      dashboardUrl: rt.config.publicUrl,
+    },
+  });
   return {
     audit,
     tokens,
@@ -121,6 +145,8 @@ export function createServices(rt: Runtime) {
     sessionDetail,
     aiUsage,
     deadLetters,
+    qualitySignals,
+    operations,
   };
 }
 

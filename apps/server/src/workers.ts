@@ -13,6 +13,7 @@ import {
   loadNlp,
   ROLLING_MEAN_POLICY,
 } from './modules/quality/index';
+import { createAlertJobs } from './modules/operations/index';
 import { createPriorityGate } from './platform/priority';
 import type { Runtime } from './runtime';
 import type { Services } from './services';
@@ -64,6 +65,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
   const sessionJobs = createSessionJobs({ sessions: services.sessions, logger: rt.logger });
   const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
   const reportJobs = createReportJobs({ reports: services.reports });
+  const alertJobs = createAlertJobs(services.operations);
   // A single weak transcript is noise; a tutor whose recent analyses average below the bar is a coaching
   // case (critical red flags still flag on one session).
   const tier2 = createTier2Handler({
@@ -104,6 +106,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
         gate.background(() => services.reports.sendReport(payload.reportId, ctx)),
       ...tier3Jobs.handlers,
       ...reportJobs.handlers,
+      ...alertJobs.handlers,
     },
     { concurrency: opts.concurrency ?? 4 },
   );
@@ -113,6 +116,8 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
   await reportJobs.schedule(rt.queue);
   // Tier 3 (trends, percentiles, churn risk), nightly at 02:00 UTC.
   await tier3Jobs.schedule(rt.queue);
+  // Alert checks every 5 minutes, recommendation expiry every 15, effect measurement hourly.
+  await alertJobs.schedule(rt.queue);
 
   // Everything durable but unsent is swept from Postgres: sessions still `received` and mails still `pending`.
   const sweepAll = async (why: string, opts: { staleAfterMs?: number } = {}) => {

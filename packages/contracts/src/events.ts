@@ -12,6 +12,10 @@ export const EVENT_TYPES = [
   'score.changed',
   'intervention.changed',
   'analytics.updated',
+  'alert_created',
+  'alert_updated',
+  'recommendation_created',
+  'recommendation_updated',
   'system.test',
 ] as const;
 export type TEventType = (typeof EVENT_TYPES)[number] | (string & {});

@@ -71,6 +71,7 @@ CREATE TABLE "recommendations" (
 	"decided_by_label" text,
 	"decision_reason" text,
 	"measure_after" timestamp with time zone,
+	"measure_delay_s" integer DEFAULT 0 NOT NULL,
 	"measured_effect" jsonb,
 	"measured_at" timestamp with time zone,
 	"baseline" jsonb,

@@ -182,8 +182,12 @@ export const recommendations = pgTable(
     decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
     decidedByLabel: text('decided_by_label'),
     decisionReason: text('decision_reason'),
-    /** When the follow-up job measures the effect of an accepted recommendation. */
+    /**
+     * When the follow-up job measures the effect: before acceptance, the earliest instant the generator allows
+     * (or null); at acceptance, the later of that and acceptance + `measure_delay_s`.
+     */
     measureAfter: ts('measure_after'),
+    measureDelayS: integer('measure_delay_s').notNull().default(0),
     measuredEffect: jsonb('measured_effect').$type<MeasuredEffect>(),
     measuredAt: ts('measured_at'),
     /** Generator-specific figures captured at acceptance (the "before" of the measurement). */

@@ -20,6 +20,7 @@ export { reportsRoutes } from './reports.routes';
 export { createReportJobs, MAIL_SWEEP_SCHEDULER_ID } from './reports.jobs';
 export { createReportService } from './reports.service';
 export { createScoreService } from './scores.service';
+export { createQualitySignalService, type QualitySignalService } from './signals.service';
 export { sessionDetailRoutes } from './session-detail.routes';
 export { createSessionDetailService } from './session-detail.service';
 export { createTier1Handler } from './tier1';
