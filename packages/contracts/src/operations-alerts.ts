@@ -5,7 +5,7 @@
  * querystring must stay inline for OpenAPI to list its parameters.
  */
 import { z } from 'zod';
-import { ZCursorPage, ZCursorPagination, ZText } from './common';
+import { ZCursorPage, ZCursorPagination, ZText, ZUuid } from './common';
 
 const ZTimestamp = z.iso.datetime({ offset: true });
 
@@ -198,7 +198,7 @@ export const ZRecommendationsQuery = ZCursorPagination.extend({
   status: commaList(RECOMMENDATION_STATUSES).optional(),
   priority: commaList(RECOMMENDATION_PRIORITIES).optional(),
   type: ZTypeList.optional(),
-  alert_id: z.uuid().optional(),
+  alert_id: ZUuid.optional(),
   sort: z
     .enum(['priority', 'newest'])
     .default('priority')
