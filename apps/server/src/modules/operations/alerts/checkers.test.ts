@@ -11,7 +11,12 @@ import {
   supportCallSpikeChecker,
   tutorQualityChecker,
 } from './checkers';
-import { churnCallGenerator, firstSessionGenerator, shortageGenerator, tutorCoachingGenerator } from './generators';
+import {
+  churnCallGenerator,
+  firstSessionGenerator,
+  shortageGenerator,
+  tutorCoachingGenerator,
+} from './generators';
 import type { AlertCandidate, AlertView } from './plugins';
 import type {
   ChurnRiskReader,
@@ -63,11 +68,39 @@ describe('supply-shortage checker + open-tutor-hours generator', () => {
   // Sunday 2026-11-22, 18:00–21:00 UTC: 5.2 sessions short of Chemistry.
   const sunday = (h: number) => new Date(Date.UTC(2026, 10, 22, h));
   const hours: ShortageHour[] = [
-    { subject: 'chemistry', subjectName: 'Chemistry', hour: sunday(18), shortage: 1.5, demandUpper: 6, supply: 4.5 },
-    { subject: 'chemistry', subjectName: 'Chemistry', hour: sunday(19), shortage: 2.0, demandUpper: 7, supply: 5 },
-    { subject: 'chemistry', subjectName: 'Chemistry', hour: sunday(20), shortage: 1.7, demandUpper: 6, supply: 4.3 },
+    {
+      subject: 'chemistry',
+      subjectName: 'Chemistry',
+      hour: sunday(18),
+      shortage: 1.5,
+      demandUpper: 6,
+      supply: 4.5,
+    },
+    {
+      subject: 'chemistry',
+      subjectName: 'Chemistry',
+      hour: sunday(19),
+      shortage: 2.0,
+      demandUpper: 7,
+      supply: 5,
+    },
+    {
+      subject: 'chemistry',
+      subjectName: 'Chemistry',
+      hour: sunday(20),
+      shortage: 1.7,
+      demandUpper: 6,
+      supply: 4.3,
+    },
     // Beyond 72 h: not this check's business.
-    { subject: 'chemistry', subjectName: 'Chemistry', hour: new Date(NOW.getTime() + 80 * H), shortage: 4, demandUpper: 8, supply: 4 },
+    {
+      subject: 'chemistry',
+      subjectName: 'Chemistry',
+      hour: new Date(NOW.getTime() + 80 * H),
+      shortage: 4,
+      demandUpper: 8,
+      supply: 4,
+    },
   ];
 
   it('finds the window in the next 72 h, with its size and a stable dedupe key', async () => {
@@ -106,9 +139,10 @@ describe('supply-shortage checker + open-tutor-hours generator', () => {
       now: new Date('2026-11-22T22:00:00Z'),
     });
     expect(closed).toMatchObject({ before: 5.2, after: 0, verdict: 'achieved' });
-    const half = await shortageGenerator(
-      memoryShortages([{ ...hours[1]!, shortage: 2.6 }]),
-    ).measureEffect!(accepted, { now: new Date('2026-11-22T22:00:00Z') });
+    const half = await shortageGenerator(memoryShortages([{ ...hours[1]!, shortage: 2.6 }])).measureEffect!(
+      accepted,
+      { now: new Date('2026-11-22T22:00:00Z') },
+    );
     expect(half).toMatchObject({ before: 5.2, after: 2.6, verdict: 'partly' });
     // Before the window: nothing to measure yet.
     expect(await gen.measureEffect!(accepted, ctx)).toBeNull();
@@ -149,7 +183,9 @@ describe('churn-risk checker + call-customer generator', () => {
     const [alert] = await churnRiskChecker(memoryChurn([change])).run(ctx);
     const gen = churnCallGenerator(memoryChurn([change], new Map([['c-42', 2]])));
     const [rec] = await gen.generate([asView(alert!)], ctx);
-    expect(rec!.title).toBe('Call customer Rivera family (c-42): churn risk 0.81, top factor: two tutor no-shows');
+    expect(rec!.title).toBe(
+      'Call customer Rivera family (c-42): churn risk 0.81, top factor: two tutor no-shows',
+    );
     expect(rec!.measureAfterMs).toBe(14 * DAY);
     const accepted = {
       id: 'r',
@@ -160,7 +196,10 @@ describe('churn-risk checker + call-customer generator', () => {
       acceptedAt: NOW,
     };
     const baseline = await gen.baseline!(accepted, ctx);
-    const effect = await gen.measureEffect!({ ...accepted, baseline }, { now: new Date(NOW.getTime() + 14 * DAY) });
+    const effect = await gen.measureEffect!(
+      { ...accepted, baseline },
+      { now: new Date(NOW.getTime() + 14 * DAY) },
+    );
     expect(effect).toMatchObject({ after: 2, verdict: 'achieved' });
     expect(effect!.text).toContain('churn risk 0.81 → 0.4');
   });
@@ -246,7 +285,8 @@ describe('first-session failure checker', () => {
 describe('support-call spike checker', () => {
   it('raises one alert a day when calls spike', async () => {
     const calls: SupportCallHour[] = [];
-    for (let d = 2; d <= 29; d++) calls.push({ hour: new Date(NOW.getTime() - d * DAY), reason: 'billing', calls: 8 });
+    for (let d = 2; d <= 29; d++)
+      calls.push({ hour: new Date(NOW.getTime() - d * DAY), reason: 'billing', calls: 8 });
     calls.push({ hour: new Date(NOW.getTime() - 2 * H), reason: 'tutor_no_show', calls: 30 });
     calls.push({ hour: new Date(NOW.getTime() - 3 * H), reason: 'billing', calls: 9 });
     const [a] = await supportCallSpikeChecker({
@@ -260,9 +300,33 @@ describe('support-call spike checker', () => {
 describe('forecast-accuracy checker', () => {
   it('looks at the latest day per subject only', async () => {
     const days: ForecastAccuracyDay[] = [
-      { subject: 'math', subjectName: 'Math', day: '2026-11-18', mae: 3, mase: 1.9, coverage: 0.7, hours: 24 },
-      { subject: 'math', subjectName: 'Math', day: '2026-11-19', mae: 1, mase: 0.8, coverage: 0.95, hours: 24 },
-      { subject: 'bio', subjectName: 'Biology', day: '2026-11-19', mae: 2, mase: 1.4, coverage: 0.9, hours: 24 },
+      {
+        subject: 'math',
+        subjectName: 'Math',
+        day: '2026-11-18',
+        mae: 3,
+        mase: 1.9,
+        coverage: 0.7,
+        hours: 24,
+      },
+      {
+        subject: 'math',
+        subjectName: 'Math',
+        day: '2026-11-19',
+        mae: 1,
+        mase: 0.8,
+        coverage: 0.95,
+        hours: 24,
+      },
+      {
+        subject: 'bio',
+        subjectName: 'Biology',
+        day: '2026-11-19',
+        mae: 2,
+        mase: 1.4,
+        coverage: 0.9,
+        hours: 24,
+      },
     ];
     const found = await forecastAccuracyChecker({ listDailyAccuracy: async () => days }).run(ctx);
     expect(found.map((a) => a.dedupeKey)).toEqual(['forecast_accuracy_degraded:bio']);

@@ -77,7 +77,10 @@ describe('first-session failure rate', () => {
     { first: 100, poor: 31, expect: 'high' },
     { first: 100, poor: 45, expect: 'critical' },
   ])('$poor of $first → $expect', (c) => {
-    const d = firstSessionDecision({ firstSessions: c.first, poorFirst: c.poor }, { firstSessions: 400, poorFirst: 40 });
+    const d = firstSessionDecision(
+      { firstSessions: c.first, poorFirst: c.poor },
+      { firstSessions: 400, poorFirst: 40 },
+    );
     expect(d.alert ? d.severity : null).toBe(c.expect);
     if (d.alert) expect(d.baselineRate).toBeCloseTo(0.1);
   });
@@ -87,10 +90,31 @@ describe('supply shortage windows', () => {
   const hour = (h: number) => new Date(NOW.getTime() + h * H);
   it('groups consecutive shortage hours per subject and splits at gaps', () => {
     const w = shortageWindows([
-      { subject: 'chem', subjectName: 'Chemistry', hour: hour(30), shortage: 1.5, demandUpper: 5, supply: 3.5 },
+      {
+        subject: 'chem',
+        subjectName: 'Chemistry',
+        hour: hour(30),
+        shortage: 1.5,
+        demandUpper: 5,
+        supply: 3.5,
+      },
       { subject: 'chem', subjectName: 'Chemistry', hour: hour(31), shortage: 2, demandUpper: 6, supply: 4 },
-      { subject: 'chem', subjectName: 'Chemistry', hour: hour(32), shortage: 1.7, demandUpper: 5, supply: 3.3 },
-      { subject: 'chem', subjectName: 'Chemistry', hour: hour(40), shortage: 0.5, demandUpper: 2, supply: 1.5 },
+      {
+        subject: 'chem',
+        subjectName: 'Chemistry',
+        hour: hour(32),
+        shortage: 1.7,
+        demandUpper: 5,
+        supply: 3.3,
+      },
+      {
+        subject: 'chem',
+        subjectName: 'Chemistry',
+        hour: hour(40),
+        shortage: 0.5,
+        demandUpper: 2,
+        supply: 1.5,
+      },
       { subject: 'chem', subjectName: 'Chemistry', hour: hour(41), shortage: -1, demandUpper: 2, supply: 3 },
       { subject: 'math', subjectName: 'Math', hour: hour(31), shortage: 3, demandUpper: 9, supply: 6 },
     ]);
@@ -114,8 +138,12 @@ describe('supply shortage windows', () => {
   });
 
   it('describes a window in words', () => {
-    expect(describeWindow(new Date('2026-11-22T18:00:00Z'), new Date('2026-11-22T21:00:00Z'))).toBe('Sunday 18–21 h');
-    expect(describeWindow(new Date('2026-11-22T22:00:00Z'), new Date('2026-11-23T00:00:00Z'))).toBe('Sunday 22–24 h');
+    expect(describeWindow(new Date('2026-11-22T18:00:00Z'), new Date('2026-11-22T21:00:00Z'))).toBe(
+      'Sunday 18–21 h',
+    );
+    expect(describeWindow(new Date('2026-11-22T22:00:00Z'), new Date('2026-11-23T00:00:00Z'))).toBe(
+      'Sunday 22–24 h',
+    );
   });
 });
 
@@ -124,7 +152,11 @@ describe('support-call spike', () => {
   function series(perDay: number, recent: number, reason = 'billing') {
     const out = [];
     for (let d = 1; d <= 28; d++) {
-      out.push({ hour: new Date(NOW.getTime() - 24 * H - d * 24 * H + 5 * H), reason, calls: perDay + (d % 3) - 1 });
+      out.push({
+        hour: new Date(NOW.getTime() - 24 * H - d * 24 * H + 5 * H),
+        reason,
+        calls: perDay + (d % 3) - 1,
+      });
     }
     out.push({ hour: new Date(NOW.getTime() - 3 * H), reason, calls: recent });
     return out;
