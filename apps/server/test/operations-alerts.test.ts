@@ -173,7 +173,7 @@ describe('alert dedupe', () => {
     const types = await db
       .select({ type: events.type })
       .from(events)
-      .where(sql`${events.payload}->>'alert_id' = ${rows[0]!.id}`)
+      .where(sql`${events.type} like 'alert\_%' and ${events.payload}->>'alert_id' = ${rows[0]!.id}`)
       .orderBy(events.id);
     expect(types.map((e) => e.type)).toEqual(['alert_created', 'alert_updated']);
   });

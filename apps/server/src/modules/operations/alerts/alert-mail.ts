@@ -74,9 +74,9 @@ export function createAlertMailService(deps: {
 
   return {
     /**
-     * Records and enqueues the mail of a critical alert to every active operator. The escalation counter in
-     * the key is the alert's: an alert mailed when it was created as critical is not mailed again when it
-     * gains evidence; one that escalates to critical later is mailed then, once.
+     * Records and enqueues the mail of a critical alert to every active operator. Severity only rises while an
+     * alert is active, so `alert:<id>:critical:<recipient>` is one mail per recipient whether the alert was
+     * created critical or escalated later; new evidence on a critical alert mails nobody again.
      */
     async queueCritical(alert: AlertRow): Promise<string[]> {
       if (alert.severity !== 'critical') return [];
