@@ -376,6 +376,10 @@ describe('recommendations', () => {
       measure_after: '2026-11-22T21:00:00.000Z',
     });
     expect((await post(`/api/recommendations/${rec!.id}/dismiss`, {})).status).toBe(409);
+    // The shortage grows while the accepted one is in hand: no second recommendation for the same window.
+    shortageHours = [chemistry(0, 3), chemistry(1, 3), chemistry(2, 3)];
+    await ops.engine.runChecks();
+    expect(await t.rt.database.db.select().from(recommendations)).toHaveLength(1);
 
     // Not measured before the window is over.
     expect(await ops.recommendations.measureDue()).toEqual({ measured: 0, pending: 0 });

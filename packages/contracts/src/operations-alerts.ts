@@ -11,7 +11,7 @@ const ZTimestamp = z.iso.datetime({ offset: true });
 
 export const ALERT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'dismissed'] as const;
-/** The alert types raised by the built-in checkers (more may come from plug-in checkers). */
+/** The alert types raised by the checkers (a new checker adds its type here, for the list filters). */
 export const ALERT_TYPES = [
   'tutor_quality',
   'first_session_failure_rate',
@@ -19,6 +19,14 @@ export const ALERT_TYPES = [
   'supply_shortage',
   'support_call_spike',
   'forecast_accuracy_degraded',
+] as const;
+/** The recommendation types of the built-in generators. */
+export const RECOMMENDATION_TYPES = [
+  'open_tutor_hours',
+  'call_customer',
+  'coach_tutor',
+  'pause_tutor_bookings',
+  'review_first_session_matching',
 ] as const;
 export const RECOMMENDATION_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export const RECOMMENDATION_STATUSES = ['open', 'accepted', 'dismissed', 'expired'] as const;
@@ -54,12 +62,6 @@ function commaList<const T extends readonly [string, ...string[]]>(values: T) {
       return parts as Array<T[number]>;
     });
 }
-
-/** Free-form type names (plug-in checkers add types): lowercase words with underscores, comma-separated. */
-const ZTypeList = ZText.max(500)
-  .regex(/^[a-z0-9_]+(,[a-z0-9_]+)*$/, 'comma-separated type names (lowercase, digits, underscores)')
-  .transform((raw) => [...new Set(raw.split(','))])
-  .describe(`One or a comma-separated list of types, e.g. ${ALERT_TYPES.join(', ')}`);
 
 export const ZEvidence = z
   .object({
@@ -119,7 +121,7 @@ export const ALERT_SORTS = ['priority', 'newest', 'oldest'] as const;
 export const ZAlertsQuery = ZCursorPagination.extend({
   status: commaList(ALERT_STATUSES).optional(),
   severity: commaList(ALERT_SEVERITIES).optional(),
-  type: ZTypeList.optional(),
+  type: commaList(ALERT_TYPES).optional(),
   sort: z
     .enum(ALERT_SORTS)
     .default('priority')
@@ -133,7 +135,7 @@ export type TAlertPage = z.infer<typeof ZAlertPage>;
 export const ZAlertExportQuery = z.object({
   status: commaList(ALERT_STATUSES).optional(),
   severity: commaList(ALERT_SEVERITIES).optional(),
-  type: ZTypeList.optional(),
+  type: commaList(ALERT_TYPES).optional(),
 });
 export type TAlertExportQuery = z.output<typeof ZAlertExportQuery>;
 
@@ -197,7 +199,7 @@ export type TRecommendation = z.infer<typeof ZRecommendation>;
 export const ZRecommendationsQuery = ZCursorPagination.extend({
   status: commaList(RECOMMENDATION_STATUSES).optional(),
   priority: commaList(RECOMMENDATION_PRIORITIES).optional(),
-  type: ZTypeList.optional(),
+  type: commaList(RECOMMENDATION_TYPES).optional(),
   alert_id: ZUuid.optional(),
   sort: z
     .enum(['priority', 'newest'])

@@ -153,6 +153,19 @@ export function createRecommendationService(deps: {
           stored: await events.store([recEvent('recommendation_updated', updated!)], tx),
         };
       }
+      // Already accepted and its effect not measured yet: someone is acting on it; do not propose it again.
+      const [inHand] = await tx
+        .select()
+        .from(recommendations)
+        .where(
+          and(
+            eq(recommendations.dedupeKey, c.dedupeKey),
+            eq(recommendations.status, 'accepted'),
+            isNull(recommendations.measuredAt),
+          ),
+        )
+        .limit(1);
+      if (inHand) return { row: inHand, created: false, stored: [] };
       const [created] = await tx
         .insert(recommendations)
         .values({
