@@ -4,7 +4,13 @@
  * Customers and forecast cards are further providers registered by their capability (registry.ts).
  */
 import type { MetricCard, MetricCardProvider } from './plugins';
-import type { FirstSessionReader, SessionVolumeReader } from './ports';
+import type {
+  CustomerRiskSummaryReader,
+  FirstSessionReader,
+  ForecastAccuracyReader,
+  SessionVolumeReader,
+  SupplyShortageReader,
+} from './ports';
 import type { Severity } from './plugins';
 import { round } from './rules';
 
@@ -134,6 +140,93 @@ export function firstSessionCards(reader: FirstSessionReader): MetricCardProvide
           period: 'The last 7 complete days (UTC) vs the 7 days before',
         }),
       ];
+    },
+  };
+}
+
+/** Customers at high or critical churn risk, now vs a week ago (customers capability). */
+export function customerRiskCards(reader: CustomerRiskSummaryReader): MetricCardProvider {
+  return {
+    name: 'customer-risk',
+    invalidatedBy: ['customer_health_updated'],
+    async cards({ now }) {
+      const [cur, before] = await Promise.all([
+        reader.countByTier(),
+        reader.countByTier(new Date(now.getTime() - WEEK_MS)),
+      ]);
+      return [
+        card({
+          key: 'customers_at_risk',
+          label: 'Customers at high or critical risk',
+          unit: 'count',
+          value: cur.high + cur.critical,
+          previous: before.high + before.critical,
+          better_when: 'lower',
+          period: 'Latest scores now vs a week ago',
+        }),
+      ];
+    },
+  };
+}
+
+/** Forecast shortage (sessions) in the next 72 h, and forecast accuracy (forecasting capability). */
+export function supplyCards(readers: {
+  shortages?: SupplyShortageReader;
+  accuracy?: ForecastAccuracyReader;
+}): MetricCardProvider {
+  return {
+    name: 'supply',
+    invalidatedBy: ['forecast_updated'],
+    async cards({ now }) {
+      const out: MetricCard[] = [];
+      if (readers.shortages) {
+        const hour = Math.floor(now.getTime() / 3_600_000) * 3_600_000;
+        const hours = await readers.shortages.listShortageHours(
+          new Date(hour),
+          new Date(hour + 72 * 3_600_000),
+        );
+        out.push(
+          card({
+            key: 'shortage_sessions_72h',
+            label: 'Forecast shortage, next 72 h',
+            unit: 'sessions',
+            value: round(
+              hours.reduce((a, h) => a + Math.max(h.shortage, 0), 0),
+              1,
+            ),
+            previous: null,
+            better_when: 'lower',
+            period: 'Sum over subjects and hours of forecast demand (upper bound) above supply',
+          }),
+        );
+      }
+      if (readers.accuracy) {
+        const since = new Date(startOfUtcDay(now).getTime() - 8 * DAY_MS).toISOString().slice(0, 10);
+        const days = await readers.accuracy.listDailyAccuracy(since);
+        const meanMase = (day: string) => {
+          const m = days.filter((d) => d.day === day && d.mase !== null).map((d) => d.mase!);
+          return m.length ? round(m.reduce((a, b) => a + b, 0) / m.length, 3) : null;
+        };
+        const latest = days
+          .map((d) => d.day)
+          .sort()
+          .at(-1);
+        const weekBefore = latest
+          ? new Date(Date.parse(`${latest}T00:00:00Z`) - WEEK_MS).toISOString().slice(0, 10)
+          : null;
+        out.push(
+          card({
+            key: 'forecast_mase',
+            label: 'Forecast error (mean MASE)',
+            unit: 'ratio',
+            value: latest ? meanMase(latest) : null,
+            previous: weekBefore ? meanMase(weekBefore) : null,
+            better_when: 'lower',
+            period: 'Latest compared day vs the same weekday a week earlier, averaged over subjects',
+          }),
+        );
+      }
+      return out;
     },
   };
 }

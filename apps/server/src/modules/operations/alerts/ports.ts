@@ -69,6 +69,11 @@ export interface ChurnRiskReader {
   ): Promise<{ sessionsSince: number; probability: number | null } | null>;
 }
 
+export interface CustomerRiskSummaryReader {
+  /** Active customers per risk tier from their latest score as of `at` (now when omitted). */
+  countByTier(at?: Date): Promise<Record<RiskTier, number>>;
+}
+
 export type SupportCallHour = { hour: Date; reason: string; calls: number };
 
 export interface SupportCallReader {
@@ -117,6 +122,7 @@ export type AlertReaders = {
   firstSessions?: FirstSessionReader;
   sessionVolume?: SessionVolumeReader;
   churn?: ChurnRiskReader;
+  customerRisk?: CustomerRiskSummaryReader;
   supportCalls?: SupportCallReader;
   shortages?: SupplyShortageReader;
   forecastAccuracy?: ForecastAccuracyReader;

@@ -17,7 +17,14 @@ import {
   shortageGenerator,
   tutorCoachingGenerator,
 } from './generators';
-import { alertCards, firstSessionCards, sessionVolumeCards, type AlertCountsPort } from './metric-cards';
+import {
+  alertCards,
+  customerRiskCards,
+  firstSessionCards,
+  sessionVolumeCards,
+  supplyCards,
+  type AlertCountsPort,
+} from './metric-cards';
 import type { AlertChecker, MetricCardProvider, RecommendationGenerator } from './plugins';
 import type { AlertReaders } from './ports';
 
@@ -53,6 +60,12 @@ export function createAlertRegistry(
     r.sessionVolume && sessionVolumeCards(r.sessionVolume),
     extra.alertCounts && alertCards(extra.alertCounts),
     r.firstSessions && firstSessionCards(r.firstSessions),
+    r.customerRisk && customerRiskCards(r.customerRisk),
+    (r.shortages || r.forecastAccuracy) &&
+      supplyCards({
+        ...(r.shortages ? { shortages: r.shortages } : {}),
+        ...(r.forecastAccuracy ? { accuracy: r.forecastAccuracy } : {}),
+      }),
     ...(extra.cards ?? []),
   ].filter(present);
   for (const [what, list] of [
