@@ -7,7 +7,7 @@
  */
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { TRole } from '@tutorpulse/contracts/identity';
-import { anyOf, bulkInsert } from '../../../db/bulk';
+import { anyOf, bulkInsert, rowsOf } from '../../../db/bulk';
 import type { Db } from '../../../db/client';
 import { alertNotifications, alerts } from '../../../db/schema/index';
 import type { AppJobs } from '../../../jobs';
@@ -78,8 +78,8 @@ export function createAlertMailService(deps: {
      * alert is active, so `alert:<id>:critical:<recipient>` is one mail per recipient whether the alert was
      * created critical or escalated later; new evidence on a critical alert mails nobody again.
      */
-    async queueCritical(alert: AlertRow): Promise<string[]> {
-      if (alert.severity !== 'critical') return [];
+    async queueCritical(alert: AlertRow): Promise<{ recorded: string[]; all: string[] }> {
+      if (alert.severity !== 'critical') return { recorded: [], all: [] };
       const now = clock.now();
       const operators = await deps.users.listActiveEmails(['operator']);
       const recipients = [
@@ -94,8 +94,10 @@ export function createAlertMailService(deps: {
         createdAt: now,
         updatedAt: now,
       }));
-      await db.execute(
-        sql`insert into ${bulkInsert(alertNotifications, rows).sql} on conflict (dedupe_key) do nothing`,
+      const recorded = rowsOf<{ id: string }>(
+        await db.execute(
+          sql`insert into ${bulkInsert(alertNotifications, rows).sql} on conflict (dedupe_key) do nothing returning id`,
+        ),
       );
       const existing = await db
         .select({
@@ -114,7 +116,7 @@ export function createAlertMailService(deps: {
         existing.filter((r) => r.status === 'pending'),
         false,
       );
-      return existing.map((r) => r.id);
+      return { recorded: recorded.map((r) => r.id), all: existing.map((r) => r.id) };
     },
 
     /** The `operations.alert-mail` job. Idempotent: a sent notification is never mailed again. */

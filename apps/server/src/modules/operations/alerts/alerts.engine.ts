@@ -20,6 +20,7 @@ export type CheckSummary = {
   suppressed: number;
   autoResolved: number;
   recommendations: number;
+  /** Mails newly recorded (one per critical alert and operator, ever). */
   mailsQueued: number;
 };
 
@@ -65,7 +66,7 @@ export function createAlertEngine(deps: {
       }
       for (const c of changed) {
         if (c.alert.severity === 'critical')
-          summary.mailsQueued += (await deps.mail.queueCritical(c.alert)).length;
+          summary.mailsQueued += (await deps.mail.queueCritical(c.alert)).recorded.length;
       }
       const recs = await deps.recommendations.generateFrom(changed.map((c) => toAlertView(c.alert)));
       summary.recommendations = recs.created.length;

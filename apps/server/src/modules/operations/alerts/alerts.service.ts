@@ -374,13 +374,16 @@ export function createAlertService(deps: {
       let suppressed = 0;
       // The same key twice in one run: the later candidate wins (dedupe before writing).
       const byKey = new Map(candidates.map((c) => [c.dedupeKey, c]));
+      // Events are announced together after the candidates are stored (one bus message, one cache bump).
+      const stored: BusEvent[] = [];
       for (const c of byKey.values()) {
         const r = await applyOne(checker.name, c, now);
-        await events.announce(r.stored);
+        stored.push(...r.stored);
         if (r.outcome === 'unchanged') unchanged++;
         else if (r.outcome === 'suppressed') suppressed++;
         else changed.push({ alert: r.alert!, outcome: r.outcome });
       }
+      await events.announce(stored);
       const autoResolved: AlertRow[] = [];
       if (checker.resolvesWhenCleared && checker.types.length) {
         const keys = [...byKey.keys()];

@@ -298,12 +298,14 @@ export function createRecommendationService(deps: {
           failed.push(g.name);
           continue;
         }
+        const stored = [];
         for (const c of candidates) {
           const r = await upsert(g.name, c, now);
-          await events.announce(r.stored);
+          stored.push(...r.stored);
           if (r.created) created.push(r.row);
           else if (r.stored.length) updated++;
         }
+        await events.announce(stored);
       }
       return { created, updated, failed };
     },
