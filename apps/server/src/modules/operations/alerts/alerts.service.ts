@@ -7,7 +7,7 @@
  * `alert_created` / `alert_updated` event; events are announced and operator actions audited after the commit.
  * Applying the same candidate twice (a re-run job) changes nothing: the evidence key is unique per alert.
  */
-import { and, asc, desc, eq, inArray, isNull, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, notInArray, sql, type SQL } from 'drizzle-orm';
 import type {
   TAlert,
   TAlertDetail,
@@ -279,6 +279,47 @@ export function createAlertService(deps: {
     }
   }
 
+  type Known = { active: { severity: Severity; evidence: Set<string> } | null; closedEvidence: Set<string> };
+
+  /** The evidence keys already recorded per dedupe key: on its active alert, and on its closed ones. */
+  async function knownEvidence(keys: string[]): Promise<Map<string, Known>> {
+    const out = new Map<string, Known>();
+    for (let i = 0; i < keys.length; i += 1_000) {
+      const rows = await db
+        .select({
+          dedupeKey: alerts.dedupeKey,
+          status: alerts.status,
+          deleted: sql<boolean>`${alerts.deletedAt} is not null`,
+          severity: alerts.severity,
+          evidenceKey: alertEvents.evidenceKey,
+        })
+        .from(alerts)
+        .innerJoin(alertEvents, eq(alertEvents.alertId, alerts.id))
+        .where(and(inArray(alerts.dedupeKey, keys.slice(i, i + 1_000)), isNotNull(alertEvents.evidenceKey)));
+      for (const r of rows) {
+        let k = out.get(r.dedupeKey);
+        if (!k) out.set(r.dedupeKey, (k = { active: null, closedEvidence: new Set() }));
+        if (isActive(r.status) && !r.deleted) {
+          k.active ??= { severity: r.severity, evidence: new Set() };
+          k.active.evidence.add(r.evidenceKey!);
+        } else {
+          k.closedEvidence.add(r.evidenceKey!);
+        }
+      }
+    }
+    return out;
+  }
+
+  function quickOutcome(c: AlertCandidate, k: Known | undefined): 'unchanged' | 'suppressed' | null {
+    if (!k) return null;
+    const ek = c.evidenceKey ?? evidenceKeyOf(c.evidence);
+    if (k.active) {
+      const higher = SEVERITY_RANK[c.severity] > SEVERITY_RANK[k.active.severity];
+      return k.active.evidence.has(ek) && !higher ? 'unchanged' : null;
+    }
+    return k.closedEvidence.has(ek) ? 'suppressed' : null;
+  }
+
   async function transition(
     id: string,
     action: AlertAction | 'auto_resolve',
@@ -376,7 +417,19 @@ export function createAlertService(deps: {
       const byKey = new Map(candidates.map((c) => [c.dedupeKey, c]));
       // Events are announced together after the candidates are stored (one bus message, one cache bump).
       const stored: BusEvent[] = [];
+      const seen = await knownEvidence([...byKey.keys()]);
       for (const c of byKey.values()) {
+        // The steady state (nothing new since the last run) costs one read per checker, not a transaction per
+        // candidate; whatever this pre-check lets through is decided again under the row lock.
+        const quick = quickOutcome(c, seen.get(c.dedupeKey));
+        if (quick === 'unchanged') {
+          unchanged++;
+          continue;
+        }
+        if (quick === 'suppressed') {
+          suppressed++;
+          continue;
+        }
         const r = await applyOne(checker.name, c, now);
         stored.push(...r.stored);
         if (r.outcome === 'unchanged') unchanged++;
