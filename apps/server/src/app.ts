@@ -36,7 +36,7 @@ import {
 } from './modules/quality/index';
 // eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
 import { engagementRoutes } from './modules/companion/engagement';
-import { forecastsRoutes } from './modules/operations/index';
+import { alertsRoutes, forecastsRoutes } from './modules/operations/index';
 import { aiUsageRoutes } from './platform/ai/usage.routes';
 import { accessControl } from './platform/auth/access.plugin';
 import { AppError } from './platform/errors';
@@ -311,6 +311,13 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   await app.register(sessionDetailRoutes({ sessionDetail: services.sessionDetail }));
   await app.register(analyticsRoutes({ analytics: services.analytics, tier3: services.tier3 }));
   await app.register(forecastsRoutes({ forecasts: services.forecasts }));
+  await app.register(
+    alertsRoutes({
+      alerts: services.operations.alerts,
+      recommendations: services.operations.recommendations,
+      metrics: services.operations.metrics,
+    }),
+  );
   await app.register(aiUsageRoutes({ usage: services.aiUsage }));
   await app.register(deadLetterRoutes({ deadLetters: services.deadLetters }));
   await app.register(engagementRoutes(services.engagement));

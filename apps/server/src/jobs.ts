@@ -38,6 +38,14 @@ export const jobRegistry = {
   'operations.forecast': z.object({ at: z.iso.datetime({ offset: true }).optional() }),
   /** Operations: yesterday's forecasts against what happened, per subject (daily). */
   'operations.forecast-accuracy': z.object({ day: z.iso.date().optional() }),
+  /** Runs every alert checker, stores alerts and recommendations, queues critical mails (every 5 minutes). */
+  'operations.alerts-check': z.object({}),
+  /** Sends one critical-alert mail recorded in alert_notifications (idempotent by notification id). */
+  'operations.alert-mail': z.object({ notificationId: z.uuid() }),
+  /** Closes open recommendations past their expiry (every 15 minutes). */
+  'operations.recommendations-expire': z.object({}),
+  /** Measures the effect of accepted recommendations whose time has come (hourly). */
+  'operations.recommendations-measure': z.object({}),
 } satisfies Record<string, z.ZodType>;
 
 /**

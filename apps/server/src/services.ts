@@ -28,11 +28,17 @@ import {
   createScoreService,
   createSessionDetailService,
   createTier3Service,
+  createQualitySignalService,
   createTutorService,
   invalidatesQuality,
   QUALITY_READ_TAG,
 } from './modules/quality/index';
-import { createForecastService } from './modules/operations/index';
+import {
+  createForecastService,
+  createMainReaders,
+  createOperationsAlerts,
+  OPERATIONS_READ_TAG,
+} from './modules/operations/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';
@@ -78,6 +84,7 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     clock,
     onAnnounced: async (types) => {
       if (types.some(invalidatesQuality)) await rt.cache.invalidate(QUALITY_READ_TAG);
+      if (types.some((t) => operations.invalidatesMetrics(t))) await rt.cache.invalidate(OPERATIONS_READ_TAG);
     },
   });
   // One per process, shared by the long lists: their estimated totals are cached per list and filters.
@@ -197,6 +204,27 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     config: rt.config.forecast,
     logger: rt.logger,
   });
+  const qualitySignals = createQualitySignalService({ db });
+  // Alerts and recommendations: each reader port switches its checkers, generators and cards on. At merge, the
+  // customers capability adds `churn` and `supportCalls`, forecasting `shortages` and `forecastAccuracy`.
+  const operations = createOperationsAlerts({
+    db,
+    clock,
+    events,
+    audit,
+    queue: rt.queue,
+    mailer: rt.mailer,
+    users,
+    cache: rt.cache,
+    logger: rt.logger,
+    listTotals,
+    readers: { ...createMainReaders({ db, quality: qualitySignals }) },
+    mail: {
+      adminEmail: rt.config.adminEmail,
+      mailFrom: rt.config.mailFrom,
+      dashboardUrl: rt.config.publicUrl,
+    },
+  });
   return {
     engagement,
     studentRecords,
@@ -218,6 +246,8 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     aiUsage,
     deadLetters,
     forecasts,
+    qualitySignals,
+    operations,
   };
 }
 

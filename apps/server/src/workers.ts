@@ -21,7 +21,7 @@ import {
 } from './modules/quality/index';
 // eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
 import { createEngagementJobs } from './modules/companion/engagement';
-import { createForecastJobs } from './modules/operations/index';
+import { createAlertJobs, createForecastJobs } from './modules/operations/index';
 import { createPriorityGate } from './platform/priority';
 import type { Runtime } from './runtime';
 import type { Services } from './services';
@@ -82,6 +82,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
   const reportJobs = createReportJobs({ reports: services.reports });
   const engagementJobs = createEngagementJobs(services.engagement);
   const forecastJobs = createForecastJobs({ forecasts: services.forecasts });
+  const alertJobs = createAlertJobs(services.operations);
   // A single weak transcript is noise; a tutor whose recent analyses average below the bar is a coaching
   // case (critical red flags still flag on one session).
   const tier2 = createTier2Handler({
@@ -131,6 +132,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
         ]),
       ),
       ...forecastJobs.handlers,
+      ...alertJobs.handlers,
     },
     { concurrency: opts.concurrency ?? 4 },
   );
@@ -143,6 +145,8 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
   await tier3Jobs.schedule(rt.queue);
   // Operations forecasts (02:00 UTC) and their accuracy against yesterday (01:30 UTC).
   await forecastJobs.schedule(rt.queue);
+  // Alert checks every 5 minutes, recommendation expiry every 15, effect measurement hourly.
+  await alertJobs.schedule(rt.queue);
 
   const tier2Sweep = createTier2Sweep({
     db: rt.database.db,

@@ -5,3 +5,4 @@ export * from './platform';
 export * from './quality';
 export * from './companion-engagement';
 export * from './operations-supply';
+export * from './operations-alerts';

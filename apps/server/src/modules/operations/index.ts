@@ -57,3 +57,24 @@ export {
   type ForecastService,
 } from './supply/forecasts.service';
 export { forecastsRoutes } from './supply/forecasts.routes';
+// Alerts, recommendations and the dashboard metrics (alerts/): the composition root builds them with
+// createOperationsAlerts and plugs readers of other capabilities in through AlertReaders.
+export { createOperationsAlerts, type OperationsAlerts } from './alerts/alerts.module';
+export { createAlertJobs, ALERT_SCHEDULES } from './alerts/alerts.jobs';
+export { alertsRoutes } from './alerts/alerts.routes';
+export { createMainReaders } from './alerts/main-readers';
+export { OPERATIONS_READ_TAG } from './alerts/metrics.service';
+export type {
+  AlertCandidate,
+  AlertChecker,
+  MetricCardProvider,
+  RecommendationCandidate,
+  RecommendationGenerator,
+} from './alerts/plugins';
+export type {
+  AlertReaders,
+  ChurnRiskReader,
+  ForecastAccuracyReader,
+  SupplyShortageReader,
+  SupportCallReader,
+} from './alerts/ports';

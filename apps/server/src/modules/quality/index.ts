@@ -20,6 +20,7 @@ export { reportsRoutes } from './reports.routes';
 export { createReportJobs, MAIL_SWEEP_SCHEDULER_ID } from './reports.jobs';
 export { createReportService } from './reports.service';
 export { createScoreService } from './scores.service';
+export { createQualitySignalService, type QualitySignalService } from './signals.service';
 export { sessionDetailRoutes } from './session-detail.routes';
 export { createSessionDetailService } from './session-detail.service';
 export { createTier1Handler } from './tier1';
@@ -59,12 +60,7 @@ export {
 export type { Example, Hyperparameters } from './moves/train';
 
 // The pure rules and thresholds, for the offline quality evaluation (eval:quality --offline).
-export {
-  decideAutoResolution,
-  evaluatePatterns,
-  evaluateSession,
-  isPatternFlagType,
-} from './rules';
+export { decideAutoResolution, evaluatePatterns, evaluateSession, isPatternFlagType } from './rules';
 export type { PatternFlagType, WindowTally } from './rules';
 export { QUALITY_THRESHOLDS } from './thresholds';
 export type { QualityThresholds } from './thresholds';
