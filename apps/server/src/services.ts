@@ -34,6 +34,7 @@ import {
   QUALITY_READ_TAG,
 } from './modules/quality/index';
 import {
+  createForecastAlertReaders,
   createForecastService,
   createMainReaders,
   createOperationsAlerts,
@@ -218,7 +219,7 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     cache: rt.cache,
     logger: rt.logger,
     listTotals,
-    readers: { ...createMainReaders({ db, quality: qualitySignals }) },
+    readers: { ...createMainReaders({ db, quality: qualitySignals }), ...createForecastAlertReaders(db) },
     mail: {
       adminEmail: rt.config.adminEmail,
       mailFrom: rt.config.mailFrom,

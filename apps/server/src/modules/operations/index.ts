@@ -57,6 +57,7 @@ export {
   type ForecastService,
 } from './supply/forecasts.service';
 export { forecastsRoutes } from './supply/forecasts.routes';
+export { createForecastAlertReaders } from './supply/forecast-readers';
 // Alerts, recommendations and the dashboard metrics (alerts/): the composition root builds them with
 // createOperationsAlerts and plugs readers of other capabilities in through AlertReaders.
 export { createOperationsAlerts, type OperationsAlerts } from './alerts/alerts.module';
