@@ -61,8 +61,13 @@ export const QUALITY_THRESHOLDS = {
   autoResolveMinSessions: 20,
   autoResolveMinFirstRated: 5,
 
-  /** Tier 2: a session analysed below this quality score raises a low-quality flag. */
-  lowQualityScore: 45,
+  /**
+   * Tier 2: a session analysed below this quality score raises a low-quality flag. 50 on the move-based
+   * quality (0.60·move guidance + 0.40·other dimensions): with middling engagement, clarity and empathy, a
+   * session falls under it when about half the tutor's turns or more give the answer away. (45 on the rules'
+   * quality before tier 2 used the moves.)
+   */
+  lowQualityScore: 50,
   /** Red flags of these kinds in a transcript are critical. */
   criticalRedFlags: ['inappropriate_language', 'personal_contact', 'harassment'] as readonly string[],
 } as const;
