@@ -11,6 +11,7 @@ import {
   createTier2Handler,
   createTier3Jobs,
   loadNlp,
+  preloadMoveClassifier,
   ROLLING_MEAN_POLICY,
 } from './modules/quality/index';
 import { createPriorityGate } from './platform/priority';
@@ -79,6 +80,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
   // The NLP model takes a few hundred ms of blocking work to load: do it now, not inside the first tier 2 job
   // while tier 1 passes wait on the event loop.
   await loadNlp();
+  await preloadMoveClassifier();
   const gate = createPriorityGate({ whileBusy: 1 });
   const tier1 = createTier1Handler({
     db: rt.database.db,

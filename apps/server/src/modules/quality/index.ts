@@ -8,7 +8,7 @@ export {
   createSessionAnalyzer,
   SESSION_ANALYSIS_TASK,
 } from './analysis/analysis.task';
-export { loadNlp } from './analysis/local-analyzer';
+export { loadNlp, preloadMoveClassifier } from './analysis/local-analyzer';
 export { analyticsRoutes } from './analytics.routes';
 export { createAnalyticsService, invalidatesQuality, QUALITY_READ_TAG } from './analytics.service';
 export { backfillQuality, type BackfillResult } from './backfill';
@@ -58,12 +58,7 @@ export {
 export type { Example, Hyperparameters } from './moves/train';
 
 // The pure rules and thresholds, for the offline quality evaluation (eval:quality --offline).
-export {
-  decideAutoResolution,
-  evaluatePatterns,
-  evaluateSession,
-  isPatternFlagType,
-} from './rules';
+export { decideAutoResolution, evaluatePatterns, evaluateSession, isPatternFlagType } from './rules';
 export type { PatternFlagType, WindowTally } from './rules';
 export { QUALITY_THRESHOLDS } from './thresholds';
 export type { QualityThresholds } from './thresholds';

@@ -37,6 +37,11 @@ import { qualityWithGuidance, type SessionMoves } from '../moves/session-moves';
 /** The move classifier, imported on first use (it loads wink-nlp's model and moves-model.json). */
 type MoveLabeller = (parsed: ParsedTranscript) => SessionMoves;
 let movesLoading: Promise<MoveLabeller> | null = null;
+/** Loads the move classifier and its model now (workers call it at start, like loadNlp). */
+export async function preloadMoveClassifier(): Promise<void> {
+  const m = await import('../moves/classify-transcript');
+  m.getMoveClassifier();
+}
 export function loadMoveLabeller(): Promise<MoveLabeller> {
   movesLoading ??= import('../moves/classify-transcript').then(
     (m) => (p: ParsedTranscript) => m.labelTranscriptMoves(p),

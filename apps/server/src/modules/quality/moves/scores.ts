@@ -14,7 +14,12 @@
  *   other way on MathDial (AUC ≈ 0.27: the students who talk most are the ones being walked through), so the
  *   guidance has to carry the score. eval:moves prints the AUC at several guidance weights.
  */
-import { loadNlp, measureTranscript, scoreTranscript, type TranscriptScores } from '../analysis/local-analyzer';
+import {
+  loadNlp,
+  measureTranscript,
+  scoreTranscript,
+  type TranscriptScores,
+} from '../analysis/local-analyzer';
 import type { ParsedTranscript } from '../analysis/transcript';
 import type { DialogueTurn } from './dialogue';
 import type { TurnMove } from './model';
