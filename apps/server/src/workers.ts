@@ -17,6 +17,7 @@ import {
   createTier2Sweep,
   createTier3Jobs,
   loadNlp,
+  preloadMoveClassifier,
   ROLLING_MEAN_POLICY,
 } from './modules/quality/index';
 // eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
@@ -98,6 +99,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
   // The NLP model takes a few hundred ms of blocking work to load: do it now, not inside the first tier 2 job
   // while tier 1 passes wait on the event loop.
   await loadNlp();
+  await preloadMoveClassifier();
   const gate = createPriorityGate({ whileBusy: 1 });
   const tier1 = createTier1Handler({
     db: rt.database.db,

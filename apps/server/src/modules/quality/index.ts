@@ -8,7 +8,7 @@ export {
   createSessionAnalyzer,
   SESSION_ANALYSIS_TASK,
 } from './analysis/analysis.task';
-export { loadNlp } from './analysis/local-analyzer';
+export { createLocalAnalyzer, loadNlp, preloadMoveClassifier } from './analysis/local-analyzer';
 export { analyticsRoutes } from './analytics.routes';
 export { createAnalyticsService, invalidatesQuality, QUALITY_READ_TAG } from './analytics.service';
 export { backfillQuality, type BackfillResult } from './backfill';
