@@ -34,6 +34,9 @@ import {
   sessionDetailRoutes,
   tutorsRoutes,
 } from './modules/quality/index';
+// eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
+import { engagementRoutes } from './modules/companion/engagement';
+import { alertsRoutes, forecastsRoutes } from './modules/operations/index';
 import { aiUsageRoutes } from './platform/ai/usage.routes';
 import { accessControl } from './platform/auth/access.plugin';
 import { AppError } from './platform/errors';
@@ -46,7 +49,7 @@ import { deadLetterRoutes } from './platform/queue/dead-letters.routes';
 import { rateLimits } from './platform/http/rate-limits';
 import { findWebDist, webApp } from './platform/http/web-app';
 import type { Runtime } from './runtime';
-import { createServices, type Services } from './services';
+import { createServices, type ServiceOverrides, type Services } from './services';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -64,7 +67,7 @@ export type BuildAppOptions = {
   /** SSE heartbeat interval (tests shorten it). */
   sseHeartbeatMs?: number;
   loginRateLimitPerMinute?: number;
-};
+} & ServiceOverrides;
 
 type ValidationIssue = { path: string; message: string };
 
@@ -114,7 +117,9 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const services = createServices(rt);
+  const services = createServices(rt, {
+    ...(opts.masteryReader ? { masteryReader: opts.masteryReader } : {}),
+  });
   app.decorate('services', services);
 
   app.addHook('onRequest', async (req, reply) => {
@@ -293,6 +298,7 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
       apiKeys: services.apiKeys,
       audit: services.audit,
       loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 20,
+      registerRateLimitPerHour: rt.config.registerRateLimitPerHour,
     }),
   );
   await app.register(
@@ -304,8 +310,17 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   await app.register(tutorsRoutes({ tutors: services.tutors }));
   await app.register(sessionDetailRoutes({ sessionDetail: services.sessionDetail }));
   await app.register(analyticsRoutes({ analytics: services.analytics, tier3: services.tier3 }));
+  await app.register(forecastsRoutes({ forecasts: services.forecasts }));
+  await app.register(
+    alertsRoutes({
+      alerts: services.operations.alerts,
+      recommendations: services.operations.recommendations,
+      metrics: services.operations.metrics,
+    }),
+  );
   await app.register(aiUsageRoutes({ usage: services.aiUsage }));
   await app.register(deadLetterRoutes({ deadLetters: services.deadLetters }));
+  await app.register(engagementRoutes(services.engagement));
   await app.register(
     eventsRoutes({
       events: services.events,

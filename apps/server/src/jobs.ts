@@ -24,6 +24,28 @@ export const jobRegistry = {
   'quality.email-sweep': z.object({}),
   /** Sends one email recorded in email_reports (idempotent by report id). */
   'quality.email': z.object({ reportId: z.uuid() }),
+  /** After a chat exchange: fold old messages into the summary, then the routing check (companion). */
+  'companion.chat-followup': z.object({
+    studentId: z.string().min(1),
+    conversationId: z.uuid(),
+    messageId: z.number().int().positive(),
+  }),
+  /** goal.completed: five next-subject suggestions for the student (companion). */
+  'companion.goal-completed': z.object({ goalId: z.uuid() }),
+  /** Engagement nudges for new and inactive students (hourly; each student's daytime, one per 3 days). */
+  'companion.nudges': z.object({}),
+  /** Operations: demand and supply forecasts per subject and hour, with imbalances (daily 02:00, on demand). */
+  'operations.forecast': z.object({ at: z.iso.datetime({ offset: true }).optional() }),
+  /** Operations: yesterday's forecasts against what happened, per subject (daily). */
+  'operations.forecast-accuracy': z.object({ day: z.iso.date().optional() }),
+  /** Runs every alert checker, stores alerts and recommendations, queues critical mails (every 5 minutes). */
+  'operations.alerts-check': z.object({}),
+  /** Sends one critical-alert mail recorded in alert_notifications (idempotent by notification id). */
+  'operations.alert-mail': z.object({ notificationId: z.uuid() }),
+  /** Closes open recommendations past their expiry (every 15 minutes). */
+  'operations.recommendations-expire': z.object({}),
+  /** Measures the effect of accepted recommendations whose time has come (hourly). */
+  'operations.recommendations-measure': z.object({}),
 } satisfies Record<string, z.ZodType>;
 
 /**

@@ -49,8 +49,14 @@ async function processSeededHistory(rt: Runtime, services: Services): Promise<vo
     scores: services.scores,
   });
   const tier3 = await services.tier3.run({});
+  const forecast = await services.forecasts.run();
   rt.logger.info(
-    { backfill, tier3Tutors: tier3.tutors, seconds: Math.round((performance.now() - t0) / 100) / 10 },
+    {
+      backfill,
+      tier3Tutors: tier3.tutors,
+      forecastImbalances: forecast.imbalances,
+      seconds: Math.round((performance.now() - t0) / 100) / 10,
+    },
     'demo data processed',
   );
 }

@@ -54,10 +54,12 @@ export type Runtime = {
   ai: AiPort;
   /** The read cache for dashboard aggregates: Redis in scaled mode (shared by every process), memory embedded. */
   cache: ReadCache;
+  /** Runs `hook` first when the runtime closes (e.g. the workers' timers), before any adapter is closed. */
+  onClose(hook: () => Promise<void> | void): void;
   close(): Promise<void>;
 };
 
-export type RuntimeOverrides = Partial<Omit<Runtime, 'config' | 'close' | 'monitor'>>;
+export type RuntimeOverrides = Partial<Omit<Runtime, 'config' | 'close' | 'onClose' | 'monitor'>>;
 
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const clock = overrides.clock ?? systemClock;
@@ -117,6 +119,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           // Jobs failing because Postgres is away wait for it instead of spending their attempts.
           isTransient: isDatabaseUnavailable,
           deadLetters,
+          lockDurationMs: config.jobs.lockMs,
+          stalledIntervalMs: config.jobs.stalledCheckMs,
         })
       : createMemoryQueue({ registry: jobRegistry, lanes: jobLanes, clock, logger, deadLetters }));
   const bus =
@@ -159,6 +163,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     });
   const metrics = overrides.metrics ?? createMetrics();
   metrics.observeQueue(queue);
+  const closeHooks: Array<() => Promise<void> | void> = [];
 
   return {
     config,
@@ -173,7 +178,14 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     monitor,
     ai,
     cache,
+    onClose(hook) {
+      closeHooks.push(hook);
+    },
     async close() {
+      for (const hook of closeHooks.splice(0))
+        await Promise.resolve()
+          .then(hook)
+          .catch((err: unknown) => logger.error({ err }, 'a close hook failed'));
       monitor.close();
       // Queue first (lets in-flight jobs finish and write), then the connections they used.
       await queue.close().catch((err: unknown) => logger.error({ err }, 'closing queue failed'));

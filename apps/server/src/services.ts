@@ -9,7 +9,17 @@ import {
   createTokenService,
   createUserService,
 } from './modules/identity/index';
-import { createSessionService } from './modules/sessions/index';
+import { createSessionService, createStudentRecords } from './modules/sessions/index';
+// The companion's index.ts is assembled at merge (mastery and engagement are built on separate branches).
+/* eslint-disable boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts */
+import {
+  createEngagementServices,
+  DEFAULT_NUDGE_SETTINGS,
+  EMPTY_MASTERY_READER,
+  type MasteryReader,
+} from './modules/companion/engagement';
+/* eslint-enable boundaries/dependencies */
+import { ZTutorsQuery } from '@tutorpulse/contracts/quality-tutors';
 import {
   createAnalyticsService,
   createFlagService,
@@ -18,23 +28,55 @@ import {
   createScoreService,
   createSessionDetailService,
   createTier3Service,
+  createQualitySignalService,
   createTutorService,
   invalidatesQuality,
   QUALITY_READ_TAG,
 } from './modules/quality/index';
+import {
+  createForecastAlertReaders,
+  createForecastService,
+  createMainReaders,
+  createOperationsAlerts,
+  OPERATIONS_READ_TAG,
+} from './modules/operations/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';
 import { createListTotals } from './platform/list-paging';
 import type { Runtime } from './runtime';
 
-export function createServices(rt: Runtime) {
+export type ServiceOverrides = {
+  /**
+   * The companion's mastery, as the engagement side reads it. Until the mastery engine is merged the default is
+   * an empty reader (goals at 0 %, chat on transcripts only); tests pass their own.
+   */
+  masteryReader?: MasteryReader;
+};
+
+export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
   const { db } = rt.database;
   const { clock } = rt;
   const audit = createAuditService({ db, clock });
   const tokens = createTokenService(rt.config.jwtSecret);
   const auth = createAuthService({ db, clock, tokens, audit });
-  const users = createUserService({ db, clock, audit, auth });
+  const studentRecords = createStudentRecords({ db, clock });
+  // Self-registration creates the student record (sessions module) and the companion's settings; wired lazily
+  // because the companion's services are built further down.
+  let engagementRef: { nudges: { setTimezone(id: string, tz: string): Promise<void> } } | null = null;
+  const users = createUserService({
+    db,
+    clock,
+    audit,
+    auth,
+    studentRegistration: () => ({
+      createStudent: (input) => studentRecords.createStudent(input),
+      deleteUnusedStudent: (id) => studentRecords.deleteUnusedStudent(id),
+      onRegistered: async (studentId, input) => {
+        await engagementRef?.nudges.setTimezone(studentId, input.timezone ?? 'UTC');
+      },
+    }),
+  });
   const apiKeys = createApiKeyService({ db, clock, audit });
   // Events that change quality aggregates move the read cache's generation (after their commit).
   const events = createEventService({
@@ -43,6 +85,7 @@ export function createServices(rt: Runtime) {
     clock,
     onAnnounced: async (types) => {
       if (types.some(invalidatesQuality)) await rt.cache.invalidate(QUALITY_READ_TAG);
+      if (types.some((t) => operations.invalidatesMetrics(t))) await rt.cache.invalidate(OPERATIONS_READ_TAG);
     },
   });
   // Shared by the long lists: their estimated totals are cached per list and filters in the read cache's store
@@ -114,7 +157,89 @@ export function createServices(rt: Runtime) {
   const sessionDetail = createSessionDetailService({ db, sessions, scores, cache: rt.cache });
   const aiUsage = createAiUsageService({ db, clock, prices: rt.config.ai.prices });
   const deadLetters = createDeadLetterService({ db, queue: rt.queue, clock, audit });
+  const engagement = createEngagementServices({
+    db,
+    clock,
+    ai: rt.ai,
+    queue: rt.queue,
+    events,
+    logger: rt.logger,
+    // MERGE: wire the companion mastery service here (modules/companion/index.ts), e.g. `mastery: masteryReaderOf(companion)`.
+    mastery: overrides.masteryReader ?? EMPTY_MASTERY_READER,
+    sessions: studentRecords,
+    accounts: {
+      userIdsForStudent: (id) => users.userIdsForStudent(id),
+      userIdsForTutor: (id) => users.userIdsForTutor(id),
+      listStudentsWithAccounts: () => users.listStudentsWithAccounts(),
+    },
+    tutors: {
+      async rankForSubject(subjectId, limit) {
+        const page = await tutors.list(
+          ZTutorsQuery.parse({
+            sort_by: 'score',
+            sort_order: 'desc',
+            window: 30,
+            limit,
+            offset: 0,
+            subject: subjectId,
+          }),
+        );
+        return page.data.map((t) => ({
+          tutorId: t.tutor_id,
+          name: t.name,
+          isActive: t.is_active,
+          mainSubject: t.main_subject?.name ?? null,
+          overallScore: t.overall_score,
+          confidence: t.confidence,
+          totalSessions: t.total_sessions,
+          isHighRisk: t.is_high_risk,
+        }));
+      },
+    },
+    settings: {
+      chatMessagesPerHour: rt.config.companion.chatMessagesPerHour,
+      nudges: {
+        ...DEFAULT_NUDGE_SETTINGS,
+        inactiveDays: rt.config.companion.nudgeInactiveDays,
+        dayStartHour: rt.config.companion.nudgeDayStartHour,
+        dayEndHour: rt.config.companion.nudgeDayEndHour,
+      },
+    },
+  });
+  engagementRef = engagement;
+  const forecasts = createForecastService({
+    db,
+    clock,
+    events,
+    queue: rt.queue,
+    cache: rt.cache,
+    config: rt.config.forecast,
+    logger: rt.logger,
+  });
+  const qualitySignals = createQualitySignalService({ db });
+  // Alerts and recommendations: each reader port switches its checkers, generators and cards on. At merge, the
+  // customers capability adds `churn` and `supportCalls`, forecasting `shortages` and `forecastAccuracy`.
+  const operations = createOperationsAlerts({
+    db,
+    clock,
+    events,
+    audit,
+    queue: rt.queue,
+    mailer: rt.mailer,
+    users,
+    cache: rt.cache,
+    logger: rt.logger,
+    listTotals,
+    readers: { ...createMainReaders({ db, quality: qualitySignals }), ...createForecastAlertReaders(db) },
+    mail: {
+      adminEmail: rt.config.adminEmail,
+      mailFrom: rt.config.mailFrom,
+      dashboardUrl: rt.config.publicUrl,
+    },
+  });
   return {
+    engagement,
+    studentRecords,
     audit,
     tokens,
     auth,
@@ -132,6 +257,9 @@ export function createServices(rt: Runtime) {
     sessionDetail,
     aiUsage,
     deadLetters,
+    forecasts,
+    qualitySignals,
+    operations,
   };
 }
 

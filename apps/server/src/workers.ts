@@ -4,15 +4,25 @@
  */
 import { and, isNotNull, lt, or } from 'drizzle-orm';
 import { authSessions, events, loginAttempts, webhookDeliveries } from './db/schema/index';
-import { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './modules/sessions/index';
+import {
+  createSessionJobs,
+  SWEEP_CRON,
+  SWEEP_SCHEDULER_ID,
+  startUnqueuedSweeps,
+} from './modules/sessions/index';
 import {
   createReportJobs,
   createTier1Handler,
   createTier2Handler,
+  createTier2Sweep,
   createTier3Jobs,
   loadNlp,
+  preloadMoveClassifier,
   ROLLING_MEAN_POLICY,
 } from './modules/quality/index';
+// eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
+import { createEngagementJobs } from './modules/companion/engagement';
+import { createAlertJobs, createForecastJobs } from './modules/operations/index';
 import { createPriorityGate } from './platform/priority';
 import type { Runtime } from './runtime';
 import type { Services } from './services';
@@ -60,10 +70,20 @@ export async function runHousekeeping(rt: Runtime) {
   };
 }
 
-export async function startWorkers(rt: Runtime, services: Services, opts: { concurrency?: number } = {}) {
+export type WorkerOptions = {
+  /** Jobs run at once in the default lane (default 4). */
+  concurrency?: number;
+  /** How often sessions stored without a job are looked for (default 5 s; tests shorten it). */
+  unqueuedSweepMs?: number;
+};
+
+export async function startWorkers(rt: Runtime, services: Services, opts: WorkerOptions = {}) {
   const sessionJobs = createSessionJobs({ sessions: services.sessions, logger: rt.logger });
   const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
   const reportJobs = createReportJobs({ reports: services.reports });
+  const engagementJobs = createEngagementJobs(services.engagement);
+  const forecastJobs = createForecastJobs({ forecasts: services.forecasts });
+  const alertJobs = createAlertJobs(services.operations);
   // A single weak transcript is noise; a tutor whose recent analyses average below the bar is a coaching
   // case (critical red flags still flag on one session).
   const tier2 = createTier2Handler({
@@ -79,6 +99,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
   // The NLP model takes a few hundred ms of blocking work to load: do it now, not inside the first tier 2 job
   // while tier 1 passes wait on the event loop.
   await loadNlp();
+  await preloadMoveClassifier();
   const gate = createPriorityGate({ whileBusy: 1 });
   const tier1 = createTier1Handler({
     db: rt.database.db,
@@ -104,6 +125,16 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
         gate.background(() => services.reports.sendReport(payload.reportId, ctx)),
       ...tier3Jobs.handlers,
       ...reportJobs.handlers,
+      // Companion jobs (chat follow-ups, suggestions, nudges) yield to tier 1 like the other background work.
+      ...Object.fromEntries(
+        Object.entries(engagementJobs.handlers).map(([name, handler]) => [
+          name,
+          (payload: never, ctx: never) =>
+            gate.background(() => (handler as (p: never, c: never) => Promise<void>)(payload, ctx)),
+        ]),
+      ),
+      ...forecastJobs.handlers,
+      ...alertJobs.handlers,
     },
     { concurrency: opts.concurrency ?? 4 },
   );
@@ -111,9 +142,36 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
   await rt.queue.schedule('housekeeping-daily', '30 3 * * *', 'platform.housekeeping', {});
   await rt.queue.schedule(SWEEP_SCHEDULER_ID, SWEEP_CRON, 'sessions.sweep', {});
   await reportJobs.schedule(rt.queue);
+  await engagementJobs.schedule(rt.queue);
   // Tier 3 (trends, percentiles, churn risk), nightly at 02:00 UTC.
   await tier3Jobs.schedule(rt.queue);
+  // Operations forecasts (02:00 UTC) and their accuracy against yesterday (01:30 UTC).
+  await forecastJobs.schedule(rt.queue);
+  // Alert checks every 5 minutes, recommendation expiry every 15, effect measurement hourly.
+  await alertJobs.schedule(rt.queue);
 
+  const tier2Sweep = createTier2Sweep({
+    db: rt.database.db,
+    queue: rt.queue,
+    clock: rt.clock,
+    logger: rt.logger,
+  });
+  /** Retries a one-off sweep every 5 s (a minute at most): it is the only one that will look. */
+  const retrying = async (sweep: () => Promise<unknown>, what: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sweep();
+        return;
+      } catch (err) {
+        if (attempt >= 12) {
+          rt.logger.error({ err }, `${what} failed; giving up`);
+          return;
+        }
+        rt.logger.warn({ err, attempt }, `${what} failed; retrying in 5 s`);
+        await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+      }
+    }
+  };
   // Everything durable but unsent is swept from Postgres: sessions still `received` and mails still `pending`.
   const sweepAll = async (why: string, opts: { staleAfterMs?: number } = {}) => {
     await sessionJobs
@@ -131,7 +189,21 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
       'Redis lost its jobs (restarted empty?): re-enqueuing unprocessed sessions and pending mails',
     );
     void sweepAll('redis data lost', { staleAfterMs: 0 });
+    // Analyses waiting in Redis were lost too; their sessions are already processed, so only this finds them.
+    void retrying(() => tier2Sweep.sweep(), 'tier 2 sweep after Redis lost its jobs');
   });
+  // Sessions ingestion stored without a job (`queued: false`, marked `unqueued_at`): enqueued within seconds of
+  // the queue taking jobs again, without waiting for them to look stale to the regular sweeper.
+  const redis = rt.monitor.get('redis');
+  const unqueued = startUnqueuedSweeps({
+    sweep: () => sessionJobs.sweepUnqueued(),
+    queue: rt.queue,
+    logger: rt.logger,
+    ...(redis ? { isQueueDown: () => !redis.isUp() } : {}),
+    ...(opts.unqueuedSweepMs !== undefined ? { everyMs: opts.unqueuedSweepMs } : {}),
+  });
+  rt.onClose(() => unqueued.stop());
   // Sessions whose jobs died with the previous process (embedded mode keeps its queue in memory).
   await sweepAll('start-up');
+  await unqueued.runNow('start-up');
 }

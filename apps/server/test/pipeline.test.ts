@@ -16,7 +16,8 @@ const NOW = new Date('2026-11-20T12:00:00Z');
 beforeAll(async () => {
   t = await createTestApp({ now: NOW.toISOString() });
   await createUser(t, { email: 'coach@pipe.test', role: 'coach' });
-  await startWorkers(t.rt, t.app.services);
+  // The unqueued sweep every 200 ms instead of 5 s, so the test below waits less.
+  await startWorkers(t.rt, t.app.services, { unqueuedSweepMs: 200 });
 });
 afterAll(() => t?.close());
 
@@ -180,5 +181,40 @@ describe('tier 1 through the webhook', () => {
         .where(and(eq(tutorScores.tutorId, 'tut_e'), eq(tutorScores.windowDays, 30)))
     )[0]!;
     expect(s30.isHighRisk).toBe(true);
+  });
+});
+
+describe('a session the queue refused at ingestion (queued: false)', () => {
+  it('is processed within seconds once the queue takes jobs again, with no sweep counted', async () => {
+    const p = session('ses_unqueued_1', 'tut_u', 120);
+    const body = JSON.stringify(p);
+    const { add, addBulk } = t.rt.queue;
+    const refuse = async () => {
+      throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+    };
+    Object.assign(t.rt.queue, { add: refuse, addBulk: refuse });
+    let res;
+    try {
+      res = await t.app.inject({
+        method: 'POST',
+        url: '/api/webhooks/session-completed',
+        headers: signWebhook(body, TEST_WEBHOOK_SECRET, { timestamp: t.clock.now() }),
+        payload: body,
+      });
+    } finally {
+      Object.assign(t.rt.queue, { add, addBulk });
+    }
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ queued: false });
+    // The manual clock stands still: the regular sweeper (2 minutes) would never see this session as stale.
+    let row = await rowOf('ses_unqueued_1');
+    for (let i = 0; i < 100 && row.processingStatus !== 'processed'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await t.rt.queue.whenIdle({ timeoutMs: 30_000 });
+      row = await rowOf('ses_unqueued_1');
+    }
+    expect(row.processingStatus).toBe('processed');
+    expect(row.processingAttempts).toBe(0);
+    expect(row.unqueuedAt).toBeNull();
   });
 });

@@ -21,7 +21,7 @@ import {
   isRedisUnavailable,
 } from '../src/platform/dependency-monitor';
 import { access } from '../src/platform/auth/principal';
-import { createBullmqQueue } from '../src/platform/queue/bullmq-queue';
+import { createBullmqQueue, isConnectionError } from '../src/platform/queue/bullmq-queue';
 import { dropRedisNamespace } from '../src/platform/redis-namespace';
 import { StartupError, waitForPostgres } from '../src/platform/startup';
 import { createRuntime } from '../src/runtime';
@@ -138,6 +138,20 @@ describe('classifying dependency errors', () => {
     expect(isRedisUnavailable(maxRetries)).toBe(true);
     expect(isRedisUnavailable(new Error('Connection is closed.'))).toBe(true);
     expect(isRedisUnavailable(new Error('WRONGTYPE Operation against a key'))).toBe(false);
+  });
+});
+
+describe('Redis connection errors versus BullMQ job errors', () => {
+  it.each([
+    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }), true],
+    [Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }), true],
+    [new Error('Connection is closed.'), true],
+    // BullMQ's script errors carry numeric codes: a job's keys gone with a Redis restarted empty, not an outage.
+    [Object.assign(new Error('Missing key for job tier1%3Ax. moveToFinished'), { code: -1 }), false],
+    [Object.assign(new Error('Missing lock for job x. moveToDelayed'), { code: -2 }), false],
+    [new Error('could not renew lock for job x'), false],
+  ])('%o → counts as Redis down: %s', (err, expected) => {
+    expect(isConnectionError(err)).toBe(expected);
   });
 });
 
@@ -407,6 +421,69 @@ describe.runIf(testEnv.redisUrl || testEnv.requireServices)('Redis restarting em
       await dropRedisNamespace(testEnv.redisUrl, prefix).catch(() => 0);
       inspect.disconnect();
       await proxy.close();
+    }
+  });
+
+  it('tells a working process, not a producer-only one (an API) that reconnects first', async () => {
+    if (!testEnv.redisUrl) throw new Error('REQUIRE_SERVICES=1 but REDIS_URL is not set');
+    const real = new URL(testEnv.redisUrl);
+    const target = { host: real.hostname, port: Number(real.port || 6379) };
+    const apiProxy = await startProxy(target);
+    const workerProxy = await startProxy(target);
+    const prefix = `tptest_${uniqueSuffix()}`;
+    const quiet = { info() {}, warn() {}, error() {} } as never;
+    const api = createBullmqQueue({
+      registry: jobRegistry,
+      redisUrl: proxied(testEnv.redisUrl, apiProxy.port),
+      prefix,
+      logger: quiet,
+    });
+    const worker = createBullmqQueue({
+      registry: jobRegistry,
+      redisUrl: proxied(testEnv.redisUrl, workerProxy.port),
+      prefix,
+      logger: quiet,
+    });
+    const inspect = new Redis(testEnv.redisUrl);
+    const epochKey = `${prefix}:tutorpulse:epoch`;
+    try {
+      await worker.work({ 'sessions.sweep': async () => undefined });
+      await api.ping();
+      await eventually(() => inspect.get(epochKey), (v) => v !== null);
+      const told: Array<{ who: string; dataLost: boolean }> = [];
+      api.onReady((info) => told.push({ who: 'api', ...info }));
+      worker.onReady((info) => told.push({ who: 'worker', ...info }));
+
+      // Redis "restarts empty"; the API's connection comes back first.
+      apiProxy.sever();
+      workerProxy.sever();
+      await dropRedisNamespace(testEnv.redisUrl, prefix);
+      apiProxy.restore();
+      await eventually(
+        async () => told,
+        (t) => t.some((x) => x.who === 'api'),
+      );
+      // The API did not claim the new epoch: the loss is still there for a worker to find.
+      expect(await inspect.get(epochKey)).toBeNull();
+      workerProxy.restore();
+      await eventually(
+        async () => told,
+        (t) => t.some((x) => x.who === 'worker'),
+      );
+      expect(told).toEqual([
+        { who: 'api', dataLost: false },
+        { who: 'worker', dataLost: true },
+      ]);
+    } finally {
+      // Closing needs Redis: a failed assertion above must not leave the closes hanging on a severed proxy.
+      apiProxy.restore();
+      workerProxy.restore();
+      await api.close();
+      await worker.close();
+      await dropRedisNamespace(testEnv.redisUrl, prefix).catch(() => 0);
+      inspect.disconnect();
+      await apiProxy.close();
+      await workerProxy.close();
     }
   });
 });

@@ -12,6 +12,7 @@ import {
   tutors,
 } from '../src/db/schema/index';
 import { createSessionAnalysisTask } from '../src/modules/quality/analysis/analysis.task';
+import { QUALITY_THRESHOLDS } from '../src/modules/quality/thresholds';
 import {
   analysisToDto,
   createTier2Handler,
@@ -150,15 +151,35 @@ describe('tier 2 analysis job (quality.tier2)', () => {
     );
 
   it('with the OpenAI provider answering, stores its analysis with provider, model, tokens and no fallback', async () => {
+    // GUIDING's tutor turns are 0, 2, 4, 6 and 8; the model labels four of them (turn 1 is the student's).
+    fake.setAnalysis(
+      goodAnalysis({
+        tutor_moves: [
+          { turn: 0, move: 'generic', confidence: 0.9 },
+          { turn: 1, move: 'telling', confidence: 0.9 },
+          { turn: 2, move: 'focus', confidence: 0.9 },
+          { turn: 4, move: 'probing', confidence: 0.9 },
+          { turn: 6, move: 'probing', confidence: 0.9 },
+        ],
+      }),
+    );
     const s = await insertSession({ transcript: GUIDING, aiSummary: 'A guided session.' });
     const out = await handlerWith(openai)({ sessionId: s.id, version: 1 });
-    expect(out).toMatchObject({
-      status: 'stored',
-      provider: 'openai',
-      fallbackReason: null,
-      qualityScore: 84,
-      flag: null,
-    });
+    expect(out).toMatchObject({ status: 'stored', provider: 'openai', fallbackReason: null, flag: null });
+    const [stored] = await analysisOf(s.id);
+    // Both providers' quality: 0.60·move guidance + 0.40·(engagement 81, clarity 79, empathy 88 as 25:20:20).
+    const moves = stored!.moves!;
+    expect(moves.turns.map((m) => [m.turn, m.move, m.by])).toEqual([
+      [0, 'generic', 'llm'],
+      [2, 'focus', 'llm'],
+      [4, 'probing', 'llm'],
+      [6, 'probing', 'llm'],
+      [8, expect.any(String), 'classifier'], // not labelled by the model: the classifier's
+    ]);
+    expect(moves.model).toMatch(/^gpt-test \+ moves-v/);
+    const expected = Math.round(0.6 * moves.guidance + (0.4 / 0.65) * (0.25 * 81 + 0.2 * 79 + 0.2 * 88));
+    expect(out).toMatchObject({ qualityScore: expected });
+    expect(stored!.metrics).toMatchObject({ model_quality_score: 84, model_labelled_turns: 4 });
 
     const [row] = await analysisOf(s.id);
     expect(row).toMatchObject({
@@ -167,7 +188,7 @@ describe('tier 2 analysis job (quality.tier2)', () => {
       provider: 'openai',
       model: 'gpt-test',
       source: 'transcript',
-      qualityScore: 84,
+      qualityScore: expected,
       engagement: 'high',
       fallbackReason: null,
       promptTokens: FAKE_USAGE.prompt_tokens,
@@ -178,7 +199,7 @@ describe('tier 2 analysis job (quality.tier2)', () => {
     expect(ZSessionAnalysis.parse(dto)).toEqual(dto);
     expect(dto).toMatchObject({
       provider: 'openai',
-      quality_score: 84,
+      quality_score: expected,
       prompt_tokens: FAKE_USAGE.prompt_tokens,
       fallback_reason: null,
     });
@@ -191,7 +212,7 @@ describe('tier 2 analysis job (quality.tier2)', () => {
       session_id: s.sessionId,
       provider: 'openai',
       fallback: false,
-      quality_score: 84,
+      quality_score: expected,
     });
     expect(published[0]!.audience).toEqual(['admin', 'coach', 'viewer']);
     expect(await qualityFlags(s.tutorId)).toHaveLength(0);
@@ -235,6 +256,44 @@ describe('tier 2 analysis job (quality.tier2)', () => {
     expect(row!.evidence.length).toBeGreaterThan(0);
   });
 
+  it('with the local analyzer, stores each tutor turn’s move with its confidence, the shares and quotes', async () => {
+    const s = await insertSession({ transcript: GUIDING });
+    await handlerWith(local)({ sessionId: s.id, version: 1 });
+    const [row] = await analysisOf(s.id);
+    const moves = row!.moves!;
+    expect(moves.model).toMatch(/^moves-v\d+-[0-9a-f]{8}$/);
+    expect(moves.tutorTurns).toBe(5);
+    expect(moves.turns.map((m) => m.turn)).toEqual([0, 2, 4, 6, 8]);
+    for (const m of moves.turns) {
+      expect(['focus', 'probing', 'telling', 'generic']).toContain(m.move);
+      expect(m.confidence).toBeGreaterThan(0.25);
+      expect(m.confidence).toBeLessThanOrEqual(1);
+      expect(m.by).toBe('classifier');
+    }
+    const { focus, probing, telling, generic } = moves.shares;
+    expect(focus + probing + telling + generic).toBeCloseTo(1, 2);
+    // A guiding session: mostly focus and probing, little telling.
+    expect(focus + probing).toBeGreaterThan(0.5);
+    expect(telling).toBeLessThan(0.2);
+    expect(row!.tellingShare).toBeCloseTo(telling, 5);
+    expect(row!.focusShare).toBeCloseTo(focus, 5);
+    expect(row!.guidanceScore).toBe(moves.guidance);
+    expect(moves.guidance).toBe(Math.round(100 * (1 - telling)));
+    expect(row!.metrics).toMatchObject({ guidance_score: moves.guidance });
+    expect(row!.sessionStartedAt!.toISOString()).toBe('2026-11-20T10:00:00.000Z');
+    // Example quotes are the tutor's own words, at the turn they point to.
+    const lines = GUIDING.split('\n');
+    const examples = Object.values(moves.examples).flat();
+    expect(examples.length).toBeGreaterThan(0);
+    for (const e of examples) expect(lines[e.turn]).toBe(`Tutor: ${e.quote}`);
+    const dto = analysisToDto(row!);
+    expect(ZSessionAnalysis.parse(dto).moves).toMatchObject({
+      tutor_turns: 5,
+      guidance_score: moves.guidance,
+      shares: moves.shares,
+    });
+  });
+
   it('a poor transcript raises exactly one low_session_quality flag, and a re-run adds nothing', async () => {
     const s = await insertSession({ transcript: CURT });
     const run = handlerWith(local);
@@ -243,9 +302,11 @@ describe('tier 2 analysis job (quality.tier2)', () => {
 
     const [flag] = await qualityFlags(s.tutorId);
     const [row] = await analysisOf(s.id);
-    expect(row!.qualityScore).toBeLessThan(30);
+    expect(row!.qualityScore).toBeLessThan(QUALITY_THRESHOLDS.lowQualityScore);
+    // Most of the curt tutor's turns give the answer away.
+    expect(row!.tellingShare).toBeGreaterThan(0.4);
     expect(flag).toMatchObject({
-      severity: 'high',
+      severity: row!.qualityScore < 30 ? 'high' : 'medium',
       status: 'open',
       title: 'Low session quality',
       sessionId: s.sessionId,
@@ -253,6 +314,9 @@ describe('tier 2 analysis job (quality.tier2)', () => {
     });
     expect(flag!.description).toContain(`Session ${s.sessionId} scored ${row!.qualityScore}/100`);
     expect(flag!.description).toMatch(/gave the answer away/);
+    expect(flag!.description).toMatch(
+      /About \d+% of the tutor's turns told the student the answer \(tutor moves\)/,
+    );
     expect(flag!.recommendedAction).toMatch(/open questions/);
     expect(flag!.supportingData.sessions).toEqual([s.sessionId]);
     expect(flag!.supportingData.metrics).toMatchObject({

@@ -2,8 +2,11 @@
  * Tutors API and session detail, on the real database: sessions inserted with the real rules' findings, scores
  * from the real rescore, then read through HTTP.
  */
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interventions, sessionAnalyses } from '../src/db/schema/index';
+import { interventions, sessionAnalyses, sessions as sessionsTable } from '../src/db/schema/index';
+import { createTier2Runner } from '../src/modules/quality/tier2';
+import { createAiPort } from '../src/platform/ai/ai';
 import { raiseFlag } from '../src/modules/quality/flags.core';
 import { evaluateSession, flagForFinding } from '../src/modules/quality/rules';
 import { bearer, createTestApp, createUser, login, type Session, type TestApp } from './helpers/build-app';
@@ -416,6 +419,118 @@ describe('GET /api/sessions/:id', () => {
   });
 });
 
+describe('tutor moves: the session’s move profile and the tutor’s weekly trend', () => {
+  const GUIDING = [
+    'Tutor: Hi Sam, please talk me through your solution.',
+    'Student: I added 12 and 3 and got 15, then took away 5 so 10.',
+    'Tutor: Why did you add the 3 spoons she used?',
+    'Student: Because she still has them, they were only used.',
+    'Tutor: Good. How could you check your answer?',
+    'Student: 10 plus 5 is 15, minus 3 is 12, so it works.',
+    'Tutor: Well done!',
+  ].join('\n');
+  const TELLING = [
+    'Tutor: First one: Julia has 12 spoons and used 3. How many were there?',
+    "Student: I'm not sure where to start.",
+    'Tutor: No, you need to add them: 12 + 3 = 15. So the answer is 15.',
+    'Student: Oh. Why?',
+    'Tutor: The answer is 15 because you add the 3 she used to the 12 she has: 12 + 3 = 15.',
+    'Student: okay',
+    'Tutor: Yes, 15. Then 15 - 5 = 10, so she bought 10 spoons. Write that down.',
+  ].join('\n');
+  let guidingId: string;
+  let tellingId: string;
+
+  beforeAll(async () => {
+    const db = t.rt.database.db;
+    // Two of Alice's sessions get transcripts: today's (guiding) and one 10 days ago (telling); tier 2 runs.
+    const rows = await db
+      .select()
+      .from(sessionsTable)
+      .where(eq(sessionsTable.tutorId, 't-alice'))
+      .orderBy(asc(sessionsTable.sessionStartTime));
+    const today = rows[rows.length - 1]!;
+    const earlier = rows[rows.length - 11]!;
+    const run = createTier2Runner({
+      db,
+      clock: t.clock,
+      events: t.app.services.events,
+      ai: createAiPort({ provider: null }),
+      sessions: t.app.services.sessions,
+      logger: t.rt.logger,
+    });
+    for (const [row, transcript] of [
+      [today, GUIDING],
+      [earlier, TELLING],
+    ] as const) {
+      await db.update(sessionsTable).set({ transcript }).where(eq(sessionsTable.id, row.id));
+      expect(await run({ sessionId: row.id, version: row.version })).toMatchObject({ status: 'stored' });
+    }
+    guidingId = today.sessionId;
+    tellingId = earlier.sessionId;
+  });
+
+  it('GET /api/sessions/:id returns the move profile: shares, guidance, quotes and every tutor turn', async () => {
+    const body = (await get(`/api/sessions/${guidingId}`)).json();
+    const moves = body.analysis.moves;
+    expect(moves).toMatchObject({ model: expect.stringMatching(/^moves-v/), tutor_turns: 4 });
+    expect(moves.turns.map((m: { turn: number }) => m.turn)).toEqual([0, 2, 4, 6]);
+    const shares = moves.shares as Record<string, number>;
+    expect(Object.values(shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
+    expect(moves.guidance_score).toBe(Math.round(100 * (1 - shares.telling!)));
+    expect(moves.guidance_score).toBeGreaterThan(70);
+    const quotes = Object.values(moves.examples as Record<string, Array<{ quote: string }>>).flat();
+    expect(quotes.map((q) => q.quote)).toContain('Why did you add the 3 spoons she used?');
+
+    const telling = (await get(`/api/sessions/${tellingId}`, viewer)).json().analysis.moves;
+    expect(telling.shares.telling).toBeGreaterThan(0.5);
+    expect(telling.examples.telling.length).toBeGreaterThan(0);
+  });
+
+  it('GET /api/tutors/:id/moves returns every week, oldest first, with the telling and guiding shares', async () => {
+    const res = await get('/api/tutors/t-alice/moves?weeks=4');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ tutor_id: 't-alice', weeks: 4 });
+    expect(body.series).toHaveLength(4);
+    // 2026-11-20 is a Friday: its week starts on Monday 2026-11-16.
+    expect(body.series.map((w: { week_start: string }) => w.week_start)).toEqual([
+      '2026-10-26',
+      '2026-11-02',
+      '2026-11-09',
+      '2026-11-16',
+    ]);
+    const byWeek = new Map(body.series.map((w: { week_start: string }) => [w.week_start, w]));
+    const [guiding] = await t.rt.database.db
+      .select()
+      .from(sessionAnalyses)
+      .innerJoin(sessionsTable, eq(sessionsTable.id, sessionAnalyses.sessionId))
+      .where(and(eq(sessionAnalyses.tutorId, 't-alice'), eq(sessionsTable.sessionId, guidingId)));
+    expect(byWeek.get('2026-11-16')).toMatchObject({
+      sessions: 1,
+      tutor_turns: 4,
+      telling_share: expect.closeTo(guiding!.session_analyses.tellingShare!, 3),
+    });
+    const thisWeek = byWeek.get('2026-11-16') as Record<string, number>;
+    expect(thisWeek.guiding_share).toBeCloseTo(thisWeek.focus_share! + thisWeek.probing_share!, 2);
+    // The telling session (10 days ago) is in the week of 2026-11-09.
+    expect((byWeek.get('2026-11-09') as Record<string, number>).telling_share).toBeGreaterThan(
+      thisWeek.telling_share!,
+    );
+    expect(byWeek.get('2026-10-26')).toMatchObject({ sessions: 0, telling_share: null, guiding_share: null });
+    expect(body.overall.sessions).toBe(2);
+    expect((await get('/api/tutors/t-alice/moves', viewer)).json().series).toHaveLength(12);
+  });
+
+  it('validates weeks and answers 404 for an unknown tutor', async () => {
+    expect((await get('/api/tutors/t-alice/moves?weeks=0')).statusCode).toBe(400);
+    expect((await get('/api/tutors/t-alice/moves?weeks=53')).statusCode).toBe(400);
+    const res = await get('/api/tutors/nobody/moves');
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('TUTOR_NOT_FOUND');
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents the tutors, session detail and analytics routes with tags, summaries, parameters and responses', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
@@ -424,6 +539,7 @@ describe('OpenAPI', () => {
       ['/api/tutors/{id}', 'get', '200'],
       ['/api/tutors/{id}/score', 'get', '200'],
       ['/api/tutors/{id}/history', 'get', '200'],
+      ['/api/tutors/{id}/moves', 'get', '200'],
       ['/api/sessions/{id}', 'get', '200'],
       ['/api/analytics/overview', 'get', '200'],
       ['/api/analytics/trends', 'get', '200'],

@@ -12,6 +12,12 @@ export const EVENT_TYPES = [
   'score.changed',
   'intervention.changed',
   'analytics.updated',
+  // operations: a forecast run stored (payload: forecasted_at, subjects, imbalances)
+  'forecast_updated',
+  'alert_created',
+  'alert_updated',
+  'recommendation_created',
+  'recommendation_updated',
   'system.test',
 ] as const;
 export type TEventType = (typeof EVENT_TYPES)[number] | (string & {});

@@ -178,6 +178,37 @@ export const ZTutorHistoryQuery = z.object({
 });
 export type TTutorHistoryQuery = z.output<typeof ZTutorHistoryQuery>;
 
+export const ZTutorMovesQuery = z.object({
+  weeks: z.coerce.number().int().min(1).max(52).default(12).describe('Weeks back from the current week'),
+});
+export type TTutorMovesQuery = z.output<typeof ZTutorMovesQuery>;
+
+const ZShareOrNull = z.number().min(0).max(1).nullable();
+export const ZTutorMoveWeek = z.object({
+  week_start: z.iso.date().describe('Monday of the week (UTC), by session start'),
+  sessions: z.number().int().describe('Analysed sessions with tutor moves that week'),
+  tutor_turns: z.number().int(),
+  telling_share: ZShareOrNull.describe(
+    'Mean over the week’s sessions of the expected share of telling turns',
+  ),
+  guiding_share: ZShareOrNull.describe('The same for focus + probing turns'),
+  focus_share: ZShareOrNull,
+  probing_share: ZShareOrNull,
+  generic_share: ZShareOrNull,
+  guidance_score: z.number().nullable().describe('Mean move guidance score'),
+});
+export const ZTutorMoves = z
+  .object({
+    tutor_id: z.string(),
+    weeks: z.number().int(),
+    series: z
+      .array(ZTutorMoveWeek)
+      .describe('One entry per week, oldest first; weeks without analyses included (0 sessions, nulls)'),
+    overall: ZTutorMoveWeek.omit({ week_start: true }).describe('The same figures over the whole period'),
+  })
+  .meta({ id: 'TutorMoves' });
+export type TTutorMoves = z.infer<typeof ZTutorMoves>;
+
 const ZRescheduleRates = z.object({
   window_days: z.number().int(),
   total_sessions: z.number().int(),

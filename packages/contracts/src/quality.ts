@@ -196,6 +196,51 @@ export const ZFinding = z
   .meta({ id: 'Finding' });
 export type TFinding = z.infer<typeof ZFinding>;
 
+export const TUTOR_MOVES = ['focus', 'probing', 'telling', 'generic'] as const;
+export const ZTutorMove = z
+  .enum(TUTOR_MOVES)
+  .describe(
+    'focus: points the student at a step or quantity; probing: asks them to explain or reflect; telling: reveals ' +
+      'part of the solution or the answer; generic: greets, praises, keeps the session going',
+  );
+const ZShare = z.number().min(0).max(1);
+const ZMoveExample = z.object({
+  turn: z.number().int().describe('Index of the turn in the transcript (0-based, every speaker counted)'),
+  quote: z.string(),
+  confidence: ZShare,
+});
+
+/** A session's tutor-move profile (tier 2). */
+export const ZSessionMoveProfile = z
+  .object({
+    model: z.string().describe('The move classifier’s version (and the LLM’s model when it labelled turns)'),
+    tutor_turns: z.number().int(),
+    guidance_score: z.number().int().min(0).max(100).describe('100·(1 − expected share of telling turns)'),
+    shares: z
+      .object({ focus: ZShare, probing: ZShare, telling: ZShare, generic: ZShare })
+      .describe('Expected share of the tutor’s turns by move (each turn counted with its probabilities)'),
+    examples: z
+      .object({
+        focus: z.array(ZMoveExample),
+        probing: z.array(ZMoveExample),
+        telling: z.array(ZMoveExample),
+        generic: z.array(ZMoveExample),
+      })
+      .describe('Up to 3 quotes per move: the turns labelled most confidently'),
+    turns: z
+      .array(
+        z.object({
+          turn: z.number().int(),
+          move: ZTutorMove,
+          confidence: ZShare,
+          by: z.enum(['classifier', 'llm']).describe('Who labelled the turn'),
+        }),
+      )
+      .describe('Every tutor turn, in order'),
+  })
+  .meta({ id: 'SessionMoveProfile' });
+export type TSessionMoveProfile = z.infer<typeof ZSessionMoveProfile>;
+
 export const ZSessionAnalysis = z
   .object({
     provider: z.enum(['openai', 'local']),
@@ -216,6 +261,9 @@ export const ZSessionAnalysis = z
     completion_tokens: z.number().int().nullable(),
     latency_ms: z.number().int().nullable(),
     created_at: ZTimestamp,
+    moves: ZSessionMoveProfile.nullable().describe(
+      'Each tutor turn’s move with its confidence, the shares and example quotes; null for a summary or an analysis stored before moves existed',
+    ),
   })
   .meta({ id: 'SessionAnalysis' });
 export type TSessionAnalysis = z.infer<typeof ZSessionAnalysis>;

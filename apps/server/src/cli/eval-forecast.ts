@@ -7,8 +7,12 @@
  *    per series — for the per-series selection and for every candidate method. `--split dev` scores on the
  *    last 48 training values instead (the test part is not read at all): design choices are made there.
  * 2. Booking-like demand (horizon 168, 90 days of history, weekly origins) against the weekly seasonal naive:
- *    a series CSV (`--demand file.csv`, the CLI's id,timestamp,value format, e.g. exported from the demo
- *    seed) or, by default, the synthetic demand of cli/forecast/synthetic-demand.ts with planted holidays.
+ *    a series CSV (`--demand file.csv`, the CLI's id,timestamp,value format) or, by default, the operations
+ *    seed's planted demand (cli/seed/operations-supply.ts: 28 subjects, daily and weekly shape, school
+ *    holidays, test-prep weeks).
+ * 3. Imbalances on the planted demand: availability planned from the demand's weekly profile with planted
+ *    shortage windows, laid on the hours and discounted as the forecast job does, against each week's
+ *    forecasts: precision and recall of the planted shortages found.
  *
  * Prints figures; exits 0 unless it crashed, 2 on bad options or missing data.
  */
@@ -23,7 +27,22 @@ import { seasonalNaive } from '../modules/operations/index';
 import { naive2, seasonalNaiveForecast } from '../modules/operations/index';
 import { holidayFlags, toRegularGrid } from '../modules/operations/index';
 import { loadM4Hourly, M4DataMissingError, type M4Series } from './forecast/m4';
-import { generateSyntheticDemand } from './forecast/synthetic-demand';
+import {
+  availabilityByHour,
+  expectedSupply,
+  findImbalances,
+  IMBALANCE_THRESHOLDS,
+  severityRank,
+  type HourBalance,
+} from '../modules/operations/index';
+import {
+  generatePlantedDemand,
+  isPlantedShortageHour,
+  PLAN_RELIABILITY,
+  planAvailability,
+  weeklyProfileOf,
+  type PlantedShortage,
+} from './seed/operations-supply';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
 const LEVEL = 95;
@@ -49,7 +68,7 @@ class Table {
 
 const usage =
   'usage: npm run eval:forecast -- [--m4 <dir>] [--split test|dev] [--limit N] [--skip-m4] ' +
-  '[--demand <series.csv> [--holidays d1,d2] [--time-zone Zone]] [--demand-weeks 4] [--demand-seed 7] [--skip-demand] [--json out.json]';
+  '[--demand <series.csv> [--holidays d1,d2] [--time-zone Zone]] [--demand-weeks 4] [--demand-seed 7] [--skip-demand] [--additive-intervals] [--json out.json]';
 
 function fail(message: string): never {
   console.error(message);
@@ -189,9 +208,11 @@ function evaluateDemand(
   input: { series: DemandSeries[]; holidays: string[]; timeZone: string; label: string },
   weeks: number,
   dump: unknown[],
-) {
+  countIntervals: boolean,
+): Map<string, { origin: number; band: Band }> {
   const horizon = 168;
   const historyHours = 90 * 24;
+  const forecasts = new Map<string, { origin: number; band: Band }>();
   const table = new Table();
   const chosen = new Map<string, number>();
   const times: number[] = [];
@@ -213,6 +234,7 @@ function evaluateDemand(
         seasons: [24, 168],
         level: LEVEL,
         keepCandidates: true,
+        countIntervals,
         holidays: {
           history: flags.slice(origin - historyHours, origin),
           future: flags.slice(origin, origin + horizon),
@@ -224,6 +246,7 @@ function evaluateDemand(
       // Holiday-free scale: the weekly seasonal naive's in-sample error (m = 168).
       const scale = seasonalNaiveScale(history, 168);
       const key = `${s.id}@${w}`;
+      forecasts.set(key, { origin: s.start + origin * 3_600_000, band: result });
       table.add('selected per series', key, score(actual, result, scale, true));
       chosen.set(result.method, (chosen.get(result.method) ?? 0) + 1);
       for (const c of result.candidates)
@@ -266,9 +289,127 @@ function evaluateDemand(
     `  MASE ${gain >= 0 ? 'lower' : 'higher'} than the weekly seasonal naive by ${pct(Math.abs(gain))}; time per forecast (every candidate refitted): ${describeTimes(times, cpuTimes)}`,
   );
   console.log('  targets: ≥ 20 % lower MASE than the weekly seasonal naive, coverage 92–98 %');
+  return forecasts;
+}
+
+/**
+ * Planted shortages against the imbalances found: availability is planned from the weekly profile of the
+ * planted expected demand over the 8 weeks before the first origin (healthy hours covered, planted windows cut
+ * to 40 %), laid on each forecast week's hours by the forecast job's own code (tutors' weekly slots in platform
+ * time, discounted by their reliability), and compared with each week's forecast (upper bound).
+ */
+function evaluateImbalances(
+  planted: ReturnType<typeof generatePlantedDemand>,
+  forecasts: Map<string, { origin: number; band: Band }>,
+  weeks: number,
+  seed: number,
+) {
+  const horizon = 168;
+  const firstOrigin = planted.start + (planted.hours - weeks * horizon) * 3_600_000;
+  const profile = new Map<string, Float64Array>();
+  const planHours = (firstOrigin - planted.start) / 3_600_000;
+  for (const s of planted.series)
+    profile.set(
+      s.id,
+      weeklyProfileOf(planted.start, s.expected.subarray(0, planHours), {
+        weeks: 8,
+        holidays: planted.holidays,
+      }),
+    );
+  const plan = planAvailability(profile, { seed, count: 8, minDemand: 3 });
+  const slots = plan.slots.map((p) => ({
+    tutorId: `${p.subjectId}#${p.tutorKey}`,
+    subjectId: p.subjectId,
+    weekday: p.weekday,
+    start: p.start,
+    end: p.end,
+    timeZone: planted.timeZone,
+  }));
+  // Tallies per minimum severity: every imbalance, then medium and above, high and above.
+  const levels = [
+    { name: 'all severities', min: 0 },
+    { name: 'medium and above', min: 1 },
+    { name: 'high and above', min: 2 },
+  ];
+  const tally = levels.map(() => ({ detected: 0, hit: 0, windowsFound: 0, imbalances: 0, onPlanted: 0 }));
+  let plantedCells = 0;
+  let plantedWindows = 0;
+  const bySeverity = new Map<string, { n: number; planted: number }>();
+  for (let w = weeks; w >= 1; w--) {
+    const origin = planted.start + (planted.hours - w * horizon) * 3_600_000;
+    const availability = availabilityByHour(slots, [], { from: origin, hours: horizon });
+    for (const s of planted.series) {
+      const f = forecasts.get(`${s.id}@${w}`);
+      if (!f) continue;
+      const supply = expectedSupply(availability.get(s.id) ?? new Map(), () => PLAN_RELIABILITY, horizon);
+      const balance: HourBalance[] = f.band.mean.map((m, h) => ({
+        hour: origin + h * 3_600_000,
+        demandMean: m,
+        demandHi: f.band.hi[h]!,
+        supply: supply.expected[h]!,
+      }));
+      const found = findImbalances(balance, IMBALANCE_THRESHOLDS);
+      const flagged = levels.map(() => new Set<number>());
+      for (const im of found) {
+        const rank = severityRank(im.severity);
+        let onPlanted = false;
+        for (let t = im.startHour; t < im.endHour; t += 3_600_000)
+          if (isPlantedShortageHour(plan.shortages, s.id, t)) onPlanted = true;
+        levels.forEach((level, i) => {
+          if (rank < level.min) return;
+          tally[i]!.imbalances++;
+          if (onPlanted) tally[i]!.onPlanted++;
+          for (let t = im.startHour; t < im.endHour; t += 3_600_000) flagged[i]!.add(t);
+        });
+        const b = bySeverity.get(im.severity) ?? { n: 0, planted: 0 };
+        b.n++;
+        if (onPlanted) b.planted++;
+        bySeverity.set(im.severity, b);
+      }
+      // A planted window on one day (in platform time) is found when any of its hours is flagged.
+      const windowHits = levels.map(() => new Map<string, boolean>());
+      for (let h = 0; h < horizon; h++) {
+        const t = origin + h * 3_600_000;
+        const isPlanted = isPlantedShortageHour(plan.shortages, s.id, t);
+        if (isPlanted) plantedCells++;
+        const day = new Date(t - 5 * 3_600_000).toISOString().slice(0, 10);
+        levels.forEach((_, i) => {
+          const on = flagged[i]!.has(t);
+          if (on) tally[i]!.detected++;
+          if (on && isPlanted) tally[i]!.hit++;
+          if (isPlanted) windowHits[i]!.set(day, (windowHits[i]!.get(day) ?? false) || on);
+        });
+      }
+      plantedWindows += windowHits[0]!.size;
+      levels.forEach((_, i) => {
+        tally[i]!.windowsFound += [...windowHits[i]!.values()].filter(Boolean).length;
+      });
+    }
+  }
   console.log(
-    '  imbalance detection (precision/recall of planted shortages): needs supply and planted shortages from the operations seed — not built yet',
+    `\nImbalances: ${plan.shortages.length} planted shortage windows (subject × weekday × 2–4 h, availability cut to 40 % of the expected demand; elsewhere expected + 2.5 sd + 1), ${weeks} forecast weeks (${plantedWindows} planted window-days, ${plantedCells} planted hours)`,
   );
+  for (const p of plan.shortages) console.log(`  planted: ${describeShortage(p)}`);
+  console.log(
+    `  ${'imbalances counted'.padEnd(18)} ${'hours: recall'.padStart(14)} ${'precision'.padStart(10)} ${'windows found'.padStart(14)} ${'imbalances on a planted window'.padStart(31)}`,
+  );
+  levels.forEach((level, i) => {
+    const x = tally[i]!;
+    console.log(
+      `  ${level.name.padEnd(18)} ${pct(x.hit / plantedCells).padStart(14)} ${pct(x.hit / x.detected).padStart(10)} ${`${x.windowsFound}/${plantedWindows}`.padStart(14)} ${`${x.onPlanted}/${x.imbalances} (${pct(x.onPlanted / x.imbalances)})`.padStart(31)}`,
+    );
+  });
+  console.log(
+    `  by severity: ${[...bySeverity].map(([k, v]) => `${k} ${v.n} (${v.planted} on a planted window)`).join(', ')}`,
+  );
+  console.log(
+    '  low and medium: only the 95 % upper bound exceeds supply (uncertainty); high and critical: the typical demand does (a shortage to act on)',
+  );
+}
+
+const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+function describeShortage(p: PlantedShortage): string {
+  return `${p.subject_id} ${WEEKDAY_NAMES[p.weekday - 1]} ${p.start_hour}–${p.end_hour} h (expected ${p.expected_demand.map((x) => x.toFixed(1)).join('/')}, capacity ${p.capacity.join('/')})`;
 }
 
 function loadDemandCsv(
@@ -307,6 +448,7 @@ async function main() {
         'demand-weeks': { type: 'string', default: '4' },
         'demand-seed': { type: 'string', default: '7' },
         'skip-demand': { type: 'boolean', default: false },
+        'additive-intervals': { type: 'boolean', default: false },
         json: { type: 'string' },
       },
     }));
@@ -332,24 +474,37 @@ async function main() {
         .split(',')
         .map((d) => d.trim())
         .filter(Boolean);
-      evaluateDemand(loadDemandCsv(values.demand, holidays, values['time-zone']), weeks, dump);
-    } else {
-      const synthetic = generateSyntheticDemand({ seed, days: 90 + 7 * weeks });
       evaluateDemand(
+        loadDemandCsv(values.demand, holidays, values['time-zone']),
+        weeks,
+        dump,
+        !values['additive-intervals'],
+      );
+    } else {
+      // Weeks ending Monday 2026-12-07 00:00 platform time: Veterans Day and Thanksgiving and two test-prep
+      // weeks fall in the forecast weeks, Labor Day and Columbus Day in the history.
+      const planted = generatePlantedDemand({
+        seed,
+        end: Date.parse('2026-12-07T05:00:00Z'),
+        days: 90 + 7 * weeks,
+      });
+      const forecasts = evaluateDemand(
         {
-          series: synthetic.series.map((s) => ({
+          series: planted.series.map((s) => ({
             id: s.id,
-            start: s.start,
+            start: planted.start,
             values: s.values,
-            expected: s.expected,
+            expected: [...s.expected],
           })),
-          holidays: synthetic.holidays,
-          timeZone: synthetic.timeZone,
-          label: `synthetic booking-like demand (seed ${seed}, Poisson counts, holidays ${synthetic.holidays.join(', ')} at ×${synthetic.holidayFactor})`,
+          holidays: planted.holidays,
+          timeZone: planted.timeZone,
+          label: `the operations seed's planted demand (seed ${seed}, ${planted.series.length} subjects, Poisson counts, school holidays ×0.3, test-prep weeks ×1.8)`,
         },
         weeks,
         dump,
+        !values['additive-intervals'],
       );
+      evaluateImbalances(planted, forecasts, weeks, seed);
     }
   }
   if (values.json) writeFileSync(values.json, JSON.stringify(dump, null, 1));

@@ -15,6 +15,7 @@ import { runMovesCommand, type MovesCommandOptions, type MovesFormat } from './m
 import { createLogger } from '../platform/logger';
 import { createRuntime } from '../runtime';
 import { createServices } from '../services';
+import { compareWithPlantedShortages } from './seed/operations-supply';
 import { processSeeded } from './seed/process';
 import { seedDemo } from './seed/seed';
 
@@ -107,7 +108,12 @@ export function createProgram(io: CliIo = consoleIo): Command {
         );
         if (i.sessions === 0 && g.sessions > 0)
           io.out('             (nothing new: this seed was already loaded)');
-        io.out(`  ground truth: ${truthPath}`);
+        io.out(
+          `  supply:    ${result.supply.slots} availability slots for ${result.supply.tutorsWithAvailability} tutors (${result.supply.shortages} planted shortages), ${result.supply.bookings} future bookings (${result.supply.cancellations} cancelled)`,
+        );
+        io.out(
+          `  ground truth: ${truthPath}${result.supply.truthPath ? `, ${result.supply.truthPath}` : ''}`,
+        );
         if (!opts.process) {
           io.out('  not processed (--no-process): the sessions stay `received`');
           return;
@@ -122,7 +128,7 @@ export function createProgram(io: CliIo = consoleIo): Command {
           const p = await processSeeded(rt, createServices(rt), { quiet: opts.quiet, log: io.out });
           const b = p.backfill;
           io.out(
-            `processed in ${((performance.now() - t0) / 1000).toFixed(1)}s: ${b.sessions} sessions through tier 1 (${b.findings} findings, ${b.flags} flags), ${b.tutors} tutors rescored, ${b.historyRows} score-history rows, tier 3 over ${p.tier3Tutors} tutors`,
+            `processed in ${((performance.now() - t0) / 1000).toFixed(1)}s: ${b.sessions} sessions through tier 1 (${b.findings} findings, ${b.flags} flags), ${b.tutors} tutors rescored, ${b.historyRows} score-history rows, tier 3 over ${p.tier3Tutors} tutors, forecasts for ${p.forecast.subjects} subjects (${p.forecast.imbalances} imbalances)`,
           );
           if (b.tier2Queued > 0)
             io.out(`  ${b.tier2Queued} sessions with a transcript queued for tier 2 (workers)`);
@@ -139,6 +145,42 @@ export function createProgram(io: CliIo = consoleIo): Command {
     .action(async () => {
       await withDatabase(io, async (_config, database) => {
         io.out(`migrations applied (${database.kind})`);
+      });
+    });
+
+  program
+    .command('forecasts')
+    .description(
+      'Run the demand and supply forecasts on the database now (as the daily job) and, with a supply truth file, compare the imbalances with the planted shortages',
+    )
+    .option('--truth <path>', 'planted shortages (default: DATA_DIR/supply-truth.json, when it exists)')
+    .action(async (opts: { truth?: string }) => {
+      await withDatabase(io, async (config, database) => {
+        const rt = await createRuntime(config, {
+          database: { ...database, close: async () => {} },
+          logger: createLogger({ level: 'warn' }),
+        });
+        try {
+          const services = createServices(rt);
+          const run = await services.forecasts.run();
+          io.out(
+            `forecast at ${run.forecastedAt}: ${run.subjects} subjects × ${run.hours} h in ${(run.durationMs / 1000).toFixed(1)}s, ${run.imbalances} imbalances`,
+          );
+          io.out(
+            `  methods: ${Object.entries(run.methods)
+              .map(([m, n]) => `${m} ${n}`)
+              .join(', ')}`,
+          );
+          const truthPath = path.resolve(opts.truth ?? path.join(config.dataDir, 'supply-truth.json'));
+          const page = await services.forecasts.imbalances({ limit: 100, offset: 0 });
+          const all = [...page.data];
+          for (let offset = 100; offset < page.total; offset += 100)
+            all.push(...(await services.forecasts.imbalances({ limit: 100, offset })).data);
+          const lines = compareWithPlantedShortages(truthPath, all);
+          for (const line of lines) io.out(`  ${line}`);
+        } finally {
+          await rt.close();
+        }
       });
     });
 

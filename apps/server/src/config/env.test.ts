@@ -70,4 +70,19 @@ describe('loadConfig', () => {
     ] as const)
       expect(() => load({ [name]: bad }), `${name}=${bad}`).toThrow(new RegExp(name));
   });
+
+  it('gives BullMQ workers a 15 s job lock and a 5 s stalled check unless JOB_LOCK_MS / JOB_STALLED_CHECK_MS say otherwise', () => {
+    expect(load({}).jobs).toEqual({ lockMs: 15_000, stalledCheckMs: 5_000 });
+    expect(load({ JOB_LOCK_MS: '30000', JOB_STALLED_CHECK_MS: '30000' }).jobs).toEqual({
+      lockMs: 30_000,
+      stalledCheckMs: 30_000,
+    });
+    for (const [name, bad] of [
+      ['JOB_LOCK_MS', '1000'],
+      ['JOB_LOCK_MS', 'soon'],
+      ['JOB_STALLED_CHECK_MS', '100'],
+      ['JOB_STALLED_CHECK_MS', '1.5'],
+    ] as const)
+      expect(() => load({ [name]: bad }), `${name}=${bad}`).toThrow(new RegExp(name));
+  });
 });

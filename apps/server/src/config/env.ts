@@ -85,9 +85,74 @@ const ZEnv = z.object({
   SESSION_MAX_FUTURE_DAYS: z.coerce.number().int().min(0).max(3_650).default(30),
   STARTUP_WAIT_S: z.coerce.number().int().min(0).max(3_600).default(60),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  JOB_LOCK_MS: z.coerce.number().int().min(2_000).max(600_000).default(15_000),
+  JOB_STALLED_CHECK_MS: z.coerce.number().int().min(500).max(600_000).default(5_000),
   LIST_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
   LIST_COUNT_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(10),
+  REGISTER_RATE_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(10),
+  COMPANION_CHAT_MESSAGES_PER_HOUR: z.coerce.number().int().positive().max(10_000).default(30),
+  COMPANION_NUDGE_INACTIVE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  COMPANION_NUDGE_DAY_START_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  COMPANION_NUDGE_DAY_END_HOUR: z.coerce.number().int().min(1).max(24).default(20),
+  FORECAST_TIME_ZONE: z
+    .string()
+    .min(1)
+    .default('America/New_York')
+    .refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
+  FORECAST_HOLIDAYS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === 'none' || v.split(',').every((d) => DATE_RE.test(d.trim())),
+      'must be none or comma-separated dates like 2026-12-24,2026-12-25',
+    ),
+  FORECAST_HISTORY_DAYS: z.coerce.number().int().min(14).max(730).default(90),
+  FORECAST_HORIZON_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 31)
+    .default(168),
+  FORECAST_RETENTION_DAYS: z.coerce.number().int().min(2).max(365).default(8),
 });
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Default holiday calendar of the demand forecasts (US school closures: Thanksgiving and the day after, the
+ * winter break's core days, New Year's Day, Independence Day), replaced by FORECAST_HOLIDAYS.
+ */
+export const DEFAULT_FORECAST_HOLIDAYS = [
+  '2025-07-04',
+  '2025-11-27',
+  '2025-11-28',
+  '2025-12-24',
+  '2025-12-25',
+  '2025-12-31',
+  '2026-01-01',
+  '2026-07-03',
+  '2026-11-26',
+  '2026-11-27',
+  '2026-12-24',
+  '2026-12-25',
+  '2026-12-31',
+  '2027-01-01',
+  '2027-07-05',
+  '2027-11-25',
+  '2027-11-26',
+  '2027-12-24',
+  '2027-12-25',
+  '2027-12-31',
+];
 
 export type Config = {
   port: number;
@@ -129,10 +194,34 @@ export type Config = {
   /** `npm run worker`: serve readiness (`/health`) and liveness (`/health/live`) on this port when set. */
   workerHealthPort: number | undefined;
   /**
+   * BullMQ workers (scaled mode): a running job's lock lasts lockMs and is renewed while the worker lives; every
+   * stalledCheckMs running jobs whose lock expired (their worker died) are put back to run again: a killed
+   * worker's jobs are re-run within about lockMs + stalledCheckMs.
+   */
+  jobs: { lockMs: number; stalledCheckMs: number };
+  /**
    * Totals of long lists (sessions, flags): counted exactly up to exactCountLimit rows, past that the planner's
    * estimate, cached per list and filters for countCacheSeconds (0: not cached).
    */
   lists: { exactCountLimit: number; countCacheSeconds: number };
+  /** Student self-registrations per client address per hour. */
+  registerRateLimitPerHour: number;
+  /** The study companion's chat limit and nudge settings. */
+  companion: {
+    chatMessagesPerHour: number;
+    nudgeInactiveDays: number;
+    /** Local hours [start, end) in which nudges may be sent. */
+    nudgeDayStartHour: number;
+    nudgeDayEndHour: number;
+  };
+  /** Demand and supply forecasts (operations): calendar, history, horizon, how long old runs are kept. */
+  forecast: {
+    timeZone: string;
+    holidays: string[];
+    historyDays: number;
+    horizonHours: number;
+    retentionDays: number;
+  };
   version: string;
 };
 
@@ -161,6 +250,9 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
     // Several processes must share these, so they cannot be generated per machine.
     if (!e.JWT_SECRET) problems.push('JWT_SECRET: required when DATABASE_URL or REDIS_URL is set');
     if (!e.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: required when DATABASE_URL or REDIS_URL is set');
+  }
+  if (e.COMPANION_NUDGE_DAY_START_HOUR >= e.COMPANION_NUDGE_DAY_END_HOUR) {
+    problems.push('COMPANION_NUDGE_DAY_START_HOUR: must be before COMPANION_NUDGE_DAY_END_HOUR');
   }
   if (problems.length) throw new ConfigError(problems);
   const secrets =
@@ -204,7 +296,27 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
     sessionWindow: { maxAgeDays: e.SESSION_MAX_AGE_DAYS, maxFutureDays: e.SESSION_MAX_FUTURE_DAYS },
     startupWaitS: e.STARTUP_WAIT_S,
     workerHealthPort: e.WORKER_HEALTH_PORT,
+    jobs: { lockMs: e.JOB_LOCK_MS, stalledCheckMs: e.JOB_STALLED_CHECK_MS },
     lists: { exactCountLimit: e.LIST_EXACT_COUNT_LIMIT, countCacheSeconds: e.LIST_COUNT_CACHE_SECONDS },
+    registerRateLimitPerHour: e.REGISTER_RATE_LIMIT_PER_HOUR,
+    companion: {
+      chatMessagesPerHour: e.COMPANION_CHAT_MESSAGES_PER_HOUR,
+      nudgeInactiveDays: e.COMPANION_NUDGE_INACTIVE_DAYS,
+      nudgeDayStartHour: e.COMPANION_NUDGE_DAY_START_HOUR,
+      nudgeDayEndHour: e.COMPANION_NUDGE_DAY_END_HOUR,
+    },
+    forecast: {
+      timeZone: e.FORECAST_TIME_ZONE,
+      holidays:
+        e.FORECAST_HOLIDAYS === undefined
+          ? [...DEFAULT_FORECAST_HOLIDAYS]
+          : e.FORECAST_HOLIDAYS === 'none'
+            ? []
+            : e.FORECAST_HOLIDAYS.split(',').map((d) => d.trim()),
+      historyDays: e.FORECAST_HISTORY_DAYS,
+      horizonHours: e.FORECAST_HORIZON_HOURS,
+      retentionDays: e.FORECAST_RETENTION_DAYS,
+    },
     version: readVersion(),
   };
 }

@@ -87,6 +87,8 @@ export function goodAnalysis(overrides: Record<string, unknown> = {}): Record<st
       confidence: 0.85,
     },
     summary: 'The tutor guided with open questions and the student explained their reasoning.',
+    // No per-turn labels: the move classifier labels every tutor turn (tests set their own).
+    tutor_moves: [],
     ...overrides,
   };
 }

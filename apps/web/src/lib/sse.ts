@@ -24,6 +24,12 @@ export const INVALIDATIONS = {
   'score.changed': [['tutors'], ['dashboard']],
   'intervention.changed': [['interventions'], ['flags'], ['tutors'], ['dashboard']],
   'analytics.updated': [['analytics'], ['customers'], ['forecasts'], ['tutors'], ['dashboard']],
+  forecast_updated: [['forecasts'], ['dashboard']],
+  // Operations (the dashboard pages come with their own issue; the keys are the resources they will use).
+  alert_created: [['alerts'], ['operations']],
+  alert_updated: [['alerts'], ['operations']],
+  recommendation_created: [['recommendations'], ['operations']],
+  recommendation_updated: [['recommendations'], ['operations']],
   'system.test': [['health']],
 } as const satisfies Record<KnownEventType, readonly QueryKey[]>;
 

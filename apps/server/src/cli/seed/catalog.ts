@@ -988,30 +988,97 @@ export function writeTranscript(input: TranscriptInput): { transcript: string; s
   return { transcript: lines.join('\n'), summary: writeSummary(input, problems) };
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Dialogues. Modelled on real one-to-one maths tutoring (MathDial, see ../shared/data/mathdial): tutors open
+// with "talk me through your solution", students answer at length and make mistakes, give partial answers or
+// say they are stuck, tutors type fast (lower case, the odd typo, "Okay -"), and each tutor turn is one move:
+// focus (a narrow question about a step), probing (explain, justify), telling (states a step or the answer),
+// generic (greets, praises, moves on). A guiding tutor mostly focuses and probes and tells now and then; a
+// telling tutor mostly tells; a curt one tells in as few words as possible. The share of telling turns is what
+// tier 2's move classifier measures, so the planted poor teaching stays detectable.
+
+/** The odd typo real chat has: two neighbouring letters of a longer word swapped (never in a number). */
+function typo(rng: Rng, text: string, p: number): string {
+  if (!rng.bernoulli(p)) return text;
+  const words = text.split(' ');
+  const candidates = words.map((w, i) => (/^[a-z]{5,}$/.test(w) ? i : -1)).filter((i) => i >= 0);
+  if (candidates.length === 0) return text;
+  const i = rng.pick(candidates);
+  const w = words[i] as string;
+  const k = rng.int(1, w.length - 3);
+  words[i] = w.slice(0, k) + (w[k + 1] as string) + (w[k] as string) + w.slice(k + 2);
+  return words.join(' ');
+}
+
+/** Chat style: sometimes all lower case, without the final full stop. */
+function casual(rng: Rng, text: string, p: number): string {
+  if (!rng.bernoulli(p)) return text;
+  const lowered = text.charAt(0).toLowerCase() + text.slice(1);
+  return lowered.replace(/\.$/, '');
+}
+
+const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+const IMPERATIVE = /^(Make|Multiply|Subtract|Set|Rewrite|Use|Add|Count|Divide|Put|Factor|Find)\b/;
+/** The telling step as a tutor says it: "You need to multiply 6 by 12." or the statement as it is. */
+const tellIt = (p: Problem) =>
+  IMPERATIVE.test(p.tellStep) ? `You need to ${lower(p.tellStep)}` : p.tellStep;
+const stripQ = (s: string) => s.replace(/[.?!]+$/, '');
+
+/** What a student says when stuck, or a partial answer that goes half-way. */
+function studentStuck(rng: Rng, p: Problem): string {
+  return rng.pick([
+    "I'm not sure where to start.",
+    "Um, I think I need to do something with the numbers but I don't know what.",
+    `${p.wrongAttempt.replace(/\?.*$/, '')}? I'm not sure.`,
+    "I don't really get it.",
+    'Is it something to do with the last part of the question?',
+  ]);
+}
+
+function studentOpening(rng: Rng, p: Problem): string {
+  return rng.pick([
+    `Sure. ${p.wrongAttempt}`,
+    p.wrongAttempt,
+    `I got this: ${lower(p.wrongAttempt)}`,
+    `Okay so ${lower(p.wrongAttempt)} I think that's right.`,
+  ]);
+}
+
 function writeGuidingDialogue(input: TranscriptInput, problems: Problem[]): string[] {
   const { rng, studentFirstName: student, tutorFirstName: tutor } = input;
   const first = problems[0] as Problem;
   const lines: string[] = [];
+  const t = (text: string) => lines.push(`Tutor: ${typo(rng, casual(rng, text, 0.15), 0.08)}`);
+  const s = (text: string) => lines.push(`Student: ${typo(rng, casual(rng, text, 0.3), 0.06)}`);
   const sorry = input.tutorLateMinutes > 5 ? "Sorry I'm a few minutes late, my last session ran over. " : '';
   if (input.isFirstSession) {
-    lines.push(
-      `Tutor: ${sorry}Hi ${student}, I'm ${tutor}. Great to meet you! What would you like to get out of our sessions?`,
+    t(
+      `${sorry}Hi ${student}, I'm ${tutor}. Great to meet you! What would you like to get out of our sessions?`,
     );
-    lines.push(
-      `Student: ${rng.pick([`I have a test on ${first.topic} soon and I'm kind of lost.`, `My teacher said I need to work on ${first.topic}.`, 'Honestly I just want to stop feeling confused in class.'])}`,
+    s(
+      rng.pick([
+        `I have a test on ${first.topic} soon and I'm kind of lost.`,
+        `My teacher said I need to work on ${first.topic}.`,
+        'Honestly I just want to stop feeling confused in class.',
+      ]),
     );
-    lines.push(
-      `Tutor: ${rng.pick(['That makes sense, a lot of students feel that way at first.', 'Thanks for telling me, that helps me know where to start.'])} Let's start with ${first.topic}.`,
+    t(
+      `${rng.pick(['That makes sense, a lot of students feel that way at first.', 'Thanks for telling me, that helps me know where to start.'])} Let's start with ${first.topic}.`,
     );
   } else {
-    lines.push(
-      `Tutor: ${sorry}Hi ${student}! ${rng.pick(['How did the homework go?', 'How did your quiz go?', 'What felt hardest since last time?'])}`,
+    t(
+      `${sorry}Hi ${student}! ${rng.pick(['How did the homework go?', 'How did your quiz go?', 'What felt hardest since last time?'])}`,
     );
-    lines.push(
-      `Student: ${rng.pick(['It went okay, I got most of them.', 'Not great, I got stuck on a couple.', 'Better than last time!', 'I think I did fine but I rushed the last part.'])}`,
+    s(
+      rng.pick([
+        'It went okay, I got most of them.',
+        'Not great, I got stuck on a couple.',
+        'Better than last time!',
+        'I think I did fine but I rushed the last part.',
+      ]),
     );
-    lines.push(
-      `Tutor: ${rng.pick(["Nice, let's build on that.", "Okay, we'll look at the ones that were tricky.", 'Good to hear.'])} Today let's work on ${first.topic}.`,
+    t(
+      `${rng.pick(["Nice, let's build on that.", "Okay, we'll look at the ones that were tricky.", 'Good to hear.'])} Today let's work on ${first.topic}.`,
     );
   }
   problems.forEach((p, i) => {
@@ -1019,32 +1086,100 @@ function writeGuidingDialogue(input: TranscriptInput, problems: Problem[]): stri
       i === 0
         ? rng.pick(["Here's one:", 'Try this:', 'Take a look:'])
         : rng.pick(["Let's try another:", 'One more:', 'Now this one:']);
-    lines.push(
-      `Tutor: ${lead} ${p.question} ${rng.pick(['What do you notice first?', 'Where would you start?', 'Talk me through your first step.'])}`,
+    t(
+      `${lead} ${p.question} ${rng.pick(['Please talk me through your solution.', 'Have a go and tell me what you get.', 'Where would you start?', 'What do you notice first?'])}`,
     );
-    lines.push(`Student: ${p.wrongAttempt}`);
-    lines.push(
-      `Tutor: ${rng.pick(['Interesting, walk me through how you got that.', "Okay, let's check that together.", 'Hmm, what made you choose that?'])} ${p.hint}`,
+    if (rng.bernoulli(0.2)) {
+      s(studentStuck(rng, p));
+      t(
+        rng.pick([
+          "That's okay. What is the question asking you to find?",
+          'No problem. What do you know already from the question?',
+          'Read it again slowly. What information are you given?',
+        ]),
+      );
+    }
+    s(studentOpening(rng, p));
+    // Probe the attempt before correcting it.
+    t(
+      rng.pick([
+        'How did you get that?',
+        'Can you explain how you got there?',
+        'Hmm, what made you choose that?',
+        'Interesting, walk me through how you got that.',
+      ]),
     );
-    lines.push(`Student: ${p.betterStep}`);
-    lines.push(
-      `Tutor: ${rng.pick(['Nice. Why does that work?', 'Good. Can you explain why that step is allowed?', 'Exactly. What makes that the right move?'])}`,
+    s(
+      rng.pick([
+        `I just ${lower(stripQ(p.wrongAttempt.split('? ')[1] ?? 'did what the question said'))}.`,
+        'I did what we did in class I think.',
+        `Because ${lower(stripQ(p.wrongAttempt))}.`,
+      ]),
     );
-    lines.push(`Student: ${p.reasoning}`);
-    lines.push(
-      `Tutor: ${rng.pick(['Great thinking. How could you check your answer?', "That's it. How would you know you're right?"])}`,
+    t(
+      `${rng.pick(["Okay - let's slow down.", "Not quite, but you're close.", "Let's check that together.", 'Good try.'])} ${p.hint}`,
     );
-    lines.push(`Student: ${p.check}`);
-    lines.push(
-      `Tutor: ${rng.pick(['You did that yourself, and you caught your own mistake. That matters.', 'That is exactly the reasoning your teacher is looking for.', 'Love it. Notice how checking made you confident.'])}`,
+    if (rng.bernoulli(0.35)) {
+      // A partial answer, and a narrower question.
+      s(
+        rng.pick([
+          'Is it because the numbers are different?',
+          "I'm still not sure.",
+          `So I should ${lower(stripQ(p.tellStep)).split(',')[0]}?`,
+        ]),
+      );
+      if (rng.bernoulli(0.25))
+        t(`Yes. ${p.tellStep}`); // guiding tutors tell now and then, like real ones
+      else
+        t(
+          rng.pick([
+            'Look at the question again. Which numbers belong together?',
+            `Think about the first step only. ${p.hint}`,
+            'What would happen if you tried it with smaller numbers?',
+          ]),
+        );
+    }
+    s(p.betterStep);
+    t(
+      rng.pick([
+        'Nice. Why does that work?',
+        'Good. Can you explain why that step is allowed?',
+        'Exactly. What makes that the right move?',
+        'Yes! Why do you think that is?',
+      ]),
+    );
+    s(p.reasoning);
+    t(
+      rng.pick([
+        'Great thinking. How could you check your answer?',
+        "That's it. How would you know you're right?",
+        'So what is the final answer?',
+      ]),
+    );
+    s(rng.bernoulli(0.5) ? p.check : `So the answer is ${p.answer}.`);
+    t(
+      rng.pick([
+        'You did that yourself, and you caught your own mistake. That matters.',
+        'That is exactly the reasoning your teacher is looking for.',
+        'Love it. Notice how checking made you confident.',
+        "Yes, that's it. Well done!",
+        'Well done!',
+      ]),
     );
   });
-  lines.push(
-    `Tutor: ${rng.pick(["Before we wrap up, can you explain today's main idea in your own words?", 'To finish, what would you tell a friend who got stuck on this?'])}`,
+  t(
+    rng.pick([
+      "Before we wrap up, can you explain today's main idea in your own words?",
+      'To finish, what would you tell a friend who got stuck on this?',
+    ]),
   );
-  lines.push(`Student: ${first.takeaway}`);
-  lines.push(
-    `Tutor: ${rng.pick(['Perfect. Try three more like this before next time and note where you get stuck.', "Great work today. I'll send a couple of practice problems; bring your questions next time.", 'Exactly right. See you next week!'])}`,
+  s(first.takeaway);
+  t(
+    rng.pick([
+      'Perfect. Try three more like this before next time and note where you get stuck.',
+      "Great work today. I'll send a couple of practice problems; bring your questions next time.",
+      'Exactly right. See you next week!',
+    ]),
   );
   return lines;
 }
@@ -1053,28 +1188,50 @@ function writeTellingDialogue(input: TranscriptInput, problems: Problem[]): stri
   const { rng, tutorFirstName: tutor } = input;
   const first = problems[0] as Problem;
   const lines: string[] = [];
+  const t = (text: string) => lines.push(`Tutor: ${typo(rng, casual(rng, text, 0.2), 0.1)}`);
+  const s = (text: string) => lines.push(`Student: ${typo(rng, casual(rng, text, 0.3), 0.06)}`);
   const sorry = input.tutorLateMinutes > 5 ? 'Sorry, running late. ' : '';
-  lines.push(
-    `Tutor: ${sorry}${input.isFirstSession ? `Hi, I'm ${tutor}. ` : ''}${rng.pick(["Let's get going, we have a lot to cover.", `Okay, ${first.topic} today.`, "Let's jump right in."])}`,
-  );
-  lines.push(
-    `Student: ${rng.pick(['Okay.', "Sure. I'm a little confused about it though.", 'Okay, I had trouble with the homework.'])}`,
-  );
+  const opener = `${sorry}${input.isFirstSession ? `Hi, I'm ${tutor}. ` : ''}${rng.pick(["Let's get going, we have a lot to cover.", `Okay, ${first.topic} today.`, "Let's jump right in."])}`;
   problems.forEach((p, i) => {
-    lines.push(`Tutor: ${i === 0 ? 'First one:' : 'Next:'} ${p.question}`);
-    lines.push(`Student: ${rng.pick(["I'm not sure where to start.", p.wrongAttempt, 'Um...'])}`);
-    lines.push(`Tutor: The answer is ${p.answer}. ${p.tellStep}`);
-    lines.push(
-      `Student: ${rng.pick(['Oh. Why do we do it that way?', 'Wait, can you explain that step?', 'Okay...'])}`,
+    t(`${i === 0 ? `${opener} First one:` : 'Next:'} ${p.question}`);
+    s(rng.bernoulli(0.5) ? studentStuck(rng, p) : studentOpening(rng, p));
+    t(
+      `${rng.pick(["No, that's not right.", 'No.', 'Not quite.', 'No, you need to do it differently.'])} ${tellIt(p)} So the answer is ${p.answer}.`,
     );
-    lines.push(
-      `Tutor: ${rng.pick(["That's just how it works, you'll want to memorize it.", "Don't worry about why, just remember the steps.", "It's the rule. Let's keep going."])}`,
+    s(
+      rng.pick([
+        'Oh. Why do we do it that way?',
+        'Wait, can you explain that step?',
+        'Okay...',
+        `Oh, I see. So it's ${p.answer}.`,
+      ]),
+    );
+    t(
+      rng.pick([
+        `The answer is ${p.answer}. ${tellIt(p)} Just remember the steps.`,
+        `${tellIt(p)} That's just how it works, you'll want to memorize it.`,
+        `The answer is ${p.answer}, don't worry about why. ${tellIt(p)}`,
+        `It's the rule: ${lower(tellIt(p))} The answer is ${p.answer}.`,
+      ]),
+    );
+    // The student repeats what they were told and the tutor confirms it: no thinking asked of them.
+    s(rng.pick(['Okay, I wrote it down.', `So ${p.answer}?`, 'I think I get it.', `ok so it's ${p.answer}`]));
+    t(
+      rng.pick([
+        `Yes, the answer is ${p.answer}. Write that down.`,
+        `Right, the answer is ${p.answer}. ${tellIt(p)}`,
+        `${p.answer}, yes. ${tellIt(p)} Moving on.`,
+      ]),
     );
   });
-  lines.push(
-    `Tutor: ${rng.pick(["Alright, that's it for today. Do the worksheet.", "Okay, we're out of time.", 'Just practice those and you should be fine.'])}`,
+  t(
+    rng.pick([
+      "Alright, that's it for today. Do the worksheet.",
+      "Okay, we're out of time.",
+      'Just practice those and you should be fine.',
+    ]),
   );
-  lines.push(`Student: ${rng.pick(['Thanks.', 'Okay, bye.', 'Okay.'])}`);
+  s(rng.pick(['Thanks.', 'Okay, bye.', 'Okay.']));
   return lines;
 }
 
@@ -1082,22 +1239,27 @@ function writeCurtDialogue(input: TranscriptInput, problems: Problem[]): string[
   const { rng } = input;
   const first = problems[0] as Problem;
   const lines: string[] = [];
+  const t = (text: string) => lines.push(`Tutor: ${typo(rng, casual(rng, text, 0.3), 0.1)}`);
+  const s = (text: string) => lines.push(`Student: ${typo(rng, casual(rng, text, 0.3), 0.06)}`);
   problems.forEach((p, i) => {
     const opener =
       i === 0 ? `${rng.pick(["Let's start.", `Okay. ${first.topic}.`, 'Open the worksheet.'])} ` : '';
-    lines.push(`Tutor: ${opener}${p.question}`);
-    lines.push(`Student: ${p.wrongAttempt}`);
-    lines.push(`Tutor: ${rng.pick(['No.', 'Wrong.', "That's not it."])}`);
-    lines.push(
-      `Student: ${rng.pick(['Could you explain what I did wrong?', 'Can you show me?', 'Why is that wrong?'])}`,
+    t(`${opener}${p.question}`);
+    s(studentOpening(rng, p));
+    t(rng.pick([`No. The answer is ${p.answer}.`, `Wrong. ${tellIt(p)}`, `That's not it. ${tellIt(p)}`]));
+    s(rng.pick(['Could you explain what I did wrong?', 'Can you show me?', 'Why is that wrong?']));
+    t(
+      rng.pick([
+        `The answer is ${p.answer}.`,
+        `${p.answer}. Next.`,
+        `The answer is ${p.answer}. It's in your notes.`,
+        `${tellIt(p)} Next.`,
+      ]),
     );
-    lines.push(
-      `Tutor: ${rng.pick([`It's ${p.answer}.`, `${p.answer}. Next.`, `${p.answer}. It's in your notes.`])}`,
-    );
-    lines.push(`Student: ${rng.pick(['ok', "I still don't get it.", 'Okay...'])}`);
+    s(rng.pick(['ok', "I still don't get it.", 'Okay...']));
   });
-  lines.push(`Tutor: ${rng.pick(['Done for today.', "That's time.", 'We need to stop here.'])}`);
-  lines.push(`Student: ${rng.pick(['ok', 'bye', 'Okay. Thanks, I guess.'])}`);
+  t(rng.pick(['Done for today.', "That's time.", 'We need to stop here.']));
+  s(rng.pick(['ok', 'bye', 'Okay. Thanks, I guess.']));
   return lines;
 }
 

@@ -18,6 +18,8 @@ import type { Services } from '../../services';
 export type ProcessSeededResult = {
   backfill: BackfillResult;
   tier3Tutors: number;
+  /** The demand and supply forecasts run once over the seeded history. */
+  forecast: { subjects: number; imbalances: number };
   /** Sessions still `received` afterwards (0 unless sessions arrived meanwhile). */
   leftReceived: number;
 };
@@ -76,5 +78,12 @@ export async function processSeeded(
   }
   log(`  tier 3 (tutor analytics) over the seeded history…`);
   const tier3 = await services.tier3.run({});
-  return { backfill, tier3Tutors: tier3.tutors, leftReceived: await countReceived(rt) };
+  log(`  demand and supply forecasts…`);
+  const forecast = await services.forecasts.run();
+  return {
+    backfill,
+    tier3Tutors: tier3.tutors,
+    forecast: { subjects: forecast.subjects, imbalances: forecast.imbalances },
+    leftReceived: await countReceived(rt),
+  };
 }

@@ -5,7 +5,9 @@
  */
 import type { Db } from '../../db/client';
 import { systemClock, type Clock } from '../../platform/clock';
+import path from 'node:path';
 import { createDemoAccounts } from './demo-accounts';
+import { seedOperationsSupply, type SupplySeedResult } from './operations-supply';
 import { buildGroundTruth, generateDemoDataset } from './generate';
 import { writeDataset, writeGroundTruth, type InsertedCounts } from './write';
 
@@ -35,6 +37,8 @@ export type SeedDemoResult = {
     transcripts: number;
     plantedTutors: number;
   };
+  /** Operations supply: availability with planted shortages, future bookings (truth in supply-truth.json). */
+  supply: Omit<SupplySeedResult, 'shortages'> & { shortages: number };
   /** Rows actually added by this run (0 everywhere on a re-run with the same seed and day). */
   inserted: InsertedCounts & { accounts: number };
   truthPath: string | null;
@@ -49,6 +53,14 @@ export async function seedDemo(opts: SeedDemoOptions): Promise<SeedDemoResult> {
   });
   const { inserted, stats } = await writeDataset({ db: opts.db, dataset, quiet: opts.quiet });
   const truth = buildGroundTruth(dataset, stats, (opts.clock ?? systemClock).now());
+  const supply = await seedOperationsSupply({
+    db: opts.db,
+    seed: opts.seed,
+    now: opts.now,
+    tutors: dataset.tutors,
+    students: dataset.students,
+    truthPath: opts.truthPath ? path.join(path.dirname(opts.truthPath), 'supply-truth.json') : null,
+  });
   if (opts.truthPath) writeGroundTruth(opts.truthPath, truth);
   const accounts = opts.withAccounts
     ? await createDemoAccounts(opts.db, {
@@ -67,6 +79,7 @@ export async function seedDemo(opts: SeedDemoOptions): Promise<SeedDemoResult> {
       transcripts: truth.counts.transcripts,
       plantedTutors: truth.counts.planted_tutors,
     },
+    supply: { ...supply, shortages: supply.shortages.length },
     inserted: { ...inserted, accounts },
     truthPath: opts.truthPath,
   };

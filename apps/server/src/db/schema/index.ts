@@ -3,3 +3,6 @@ export * from './identity';
 export * from './marketplace';
 export * from './platform';
 export * from './quality';
+export * from './companion-engagement';
+export * from './operations-supply';
+export * from './operations-alerts';

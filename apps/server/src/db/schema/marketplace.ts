@@ -120,6 +120,12 @@ export const sessions = pgTable(
     version: integer('version').notNull().default(1),
     processingAttempts: integer('processing_attempts').notNull().default(0),
     lastError: text('last_error'),
+    /**
+     * Set when ingestion stored this version but could not enqueue its tier 1 job (the queue failed or was
+     * slower than the enqueue timeout: the sender was answered `queued: false`); cleared once a job is enqueued.
+     * Such sessions are enqueued again within seconds by the unqueued sweep, without counting a sweep.
+     */
+    unqueuedAt: ts('unqueued_at'),
     receivedAt: ts('received_at').notNull().defaultNow(),
     processedAt: ts('processed_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -141,6 +147,9 @@ export const sessions = pgTable(
     index('sessions_unprocessed_idx')
       .on(t.processingStatus, t.receivedAt)
       .where(sql`${t.processingStatus} in ('received','processing')`),
+    index('sessions_unqueued_idx')
+      .on(t.unqueuedAt)
+      .where(sql`${t.unqueuedAt} is not null`),
     check('sessions_tutor_rating_check', sql`${t.tutorFeedbackRating} between 1 and 5`),
     check('sessions_student_rating_check', sql`${t.studentFeedbackRating} between 1 and 5`),
     check('sessions_times_check', sql`${t.sessionEndTime} >= ${t.sessionStartTime}`),

@@ -305,9 +305,48 @@ export const sessionAnalyses = pgTable(
     completionTokens: integer('completion_tokens'),
     latencyMs: integer('latency_ms'),
     createdAt: ts('created_at').notNull(),
+    /**
+     * When the session started (copied from the session at analysis time): the tutor's move trend groups by it.
+     * Null on analyses stored before it existed and not back-filled.
+     */
+    sessionStartedAt: ts('session_started_at'),
+    /**
+     * Tutor moves (issue 13): each tutor turn's move with its confidence and who labelled it, the shares, the
+     * move guidance and example quotes (`SessionMoves`). Read and written whole with the analysis, so a JSONB
+     * here rather than a row per turn (~300 for a one-hour session). Null from a summary.
+     */
+    moves: jsonb('moves').$type<SessionMovesJson>(),
+    /** Expected shares of the tutor's turns by move (0–1), kept as columns for the weekly trend. */
+    focusShare: real('focus_share'),
+    probingShare: real('probing_share'),
+    tellingShare: real('telling_share'),
+    genericShare: real('generic_share'),
+    /** 100·(1 − telling share); the quality score is built on it. */
+    guidanceScore: smallint('guidance_score'),
   },
-  (t) => [index('session_analyses_tutor_idx').on(t.tutorId, t.createdAt)],
+  (t) => [
+    index('session_analyses_tutor_idx').on(t.tutorId, t.createdAt),
+    index('session_analyses_tutor_started_idx').on(t.tutorId, t.sessionStartedAt),
+  ],
 );
+
+/** The stored form of a session's tutor moves (mirrors ZSessionMoves in modules/quality/analysis). */
+export type SessionMovesJson = {
+  model: string;
+  tutorTurns: number;
+  shares: { focus: number; probing: number; telling: number; generic: number };
+  guidance: number;
+  turns: Array<{
+    turn: number;
+    move: 'focus' | 'probing' | 'telling' | 'generic';
+    confidence: number;
+    by: 'classifier' | 'llm';
+  }>;
+  examples: Record<
+    'focus' | 'probing' | 'telling' | 'generic',
+    Array<{ turn: number; quote: string; confidence: number }>
+  >;
+};
 
 /** Tier 3: nightly per-tutor trends, peer percentile and churn risk. */
 export const tutorAnalytics = pgTable(

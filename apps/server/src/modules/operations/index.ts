@@ -34,3 +34,48 @@ export type { ForecastResult } from './forecasting/engine';
 export { seasonalNaive } from './forecasting/methods';
 export { naive2, seasonalNaiveForecast } from './forecasting/naive2';
 export { forecastTimedSeries, holidayFlags, toRegularGrid } from './forecasting/time-series';
+
+// Supply and forecasts: ingestion handlers, the forecast service and jobs, routes.
+export {
+  availabilityIngestHandler,
+  bookingIngestHandler,
+  cancellationIngestHandler,
+  supplyIngestHandlers,
+} from './supply/supply.ingest';
+export {
+  availabilityByHour,
+  expectedSupply,
+  findImbalances,
+  IMBALANCE_THRESHOLDS,
+  severityRank,
+} from './supply/supply.rules';
+export type { HourBalance, Imbalance } from './supply/supply.rules';
+export {
+  createForecastJobs,
+  createForecastService,
+  FORECAST_READ_TAG,
+  type ForecastService,
+} from './supply/forecasts.service';
+export { forecastsRoutes } from './supply/forecasts.routes';
+export { createForecastAlertReaders } from './supply/forecast-readers';
+// Alerts, recommendations and the dashboard metrics (alerts/): the composition root builds them with
+// createOperationsAlerts and plugs readers of other capabilities in through AlertReaders.
+export { createOperationsAlerts, type OperationsAlerts } from './alerts/alerts.module';
+export { createAlertJobs, ALERT_SCHEDULES } from './alerts/alerts.jobs';
+export { alertsRoutes } from './alerts/alerts.routes';
+export { createMainReaders } from './alerts/main-readers';
+export { OPERATIONS_READ_TAG } from './alerts/metrics.service';
+export type {
+  AlertCandidate,
+  AlertChecker,
+  MetricCardProvider,
+  RecommendationCandidate,
+  RecommendationGenerator,
+} from './alerts/plugins';
+export type {
+  AlertReaders,
+  ChurnRiskReader,
+  ForecastAccuracyReader,
+  SupplyShortageReader,
+  SupportCallReader,
+} from './alerts/ports';

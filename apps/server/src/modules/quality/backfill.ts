@@ -12,6 +12,7 @@ import type { Clock } from '../../platform/clock';
 import type { EventService } from '../../platform/events/events.service';
 import type { JobQueue } from '../../platform/queue/port';
 import { listReceivedBatch, markProcessedBatch } from '../sessions/index';
+import { tier2JobId } from './tier2-sweep';
 import { QUALITY_AUDIENCE } from './flags.core';
 import type { ScoreService } from './scores.service';
 import { QUALITY_THRESHOLDS } from './thresholds';
@@ -79,7 +80,7 @@ export async function backfillQuality(
         withText.map((r) => ({
           name: 'quality.tier2' as const,
           payload: { sessionId: r.id, version: r.version },
-          opts: { jobId: `tier2:${r.id}:v${r.version}`, priority: 9 },
+          opts: { jobId: tier2JobId(r.id, r.version), priority: 9 },
         })),
       );
       result.tier2Queued += withText.length;

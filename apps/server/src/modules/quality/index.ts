@@ -8,7 +8,7 @@ export {
   createSessionAnalyzer,
   SESSION_ANALYSIS_TASK,
 } from './analysis/analysis.task';
-export { loadNlp } from './analysis/local-analyzer';
+export { createLocalAnalyzer, loadNlp, preloadMoveClassifier } from './analysis/local-analyzer';
 export { analyticsRoutes } from './analytics.routes';
 export { createAnalyticsService, invalidatesQuality, QUALITY_READ_TAG } from './analytics.service';
 export { backfillQuality, type BackfillResult } from './backfill';
@@ -20,10 +20,12 @@ export { reportsRoutes } from './reports.routes';
 export { createReportJobs, MAIL_SWEEP_SCHEDULER_ID } from './reports.jobs';
 export { createReportService } from './reports.service';
 export { createScoreService } from './scores.service';
+export { createQualitySignalService, type QualitySignalService } from './signals.service';
 export { sessionDetailRoutes } from './session-detail.routes';
 export { createSessionDetailService } from './session-detail.service';
 export { createTier1Handler } from './tier1';
 export { createTier2Handler, ROLLING_MEAN_POLICY } from './tier2';
+export { createTier2Sweep } from './tier2-sweep';
 export { createTier3Jobs, createTier3Service } from './tier3';
 export { tutorsRoutes } from './tutors.routes';
 export { createTutorService } from './tutors.service';
@@ -58,12 +60,7 @@ export {
 export type { Example, Hyperparameters } from './moves/train';
 
 // The pure rules and thresholds, for the offline quality evaluation (eval:quality --offline).
-export {
-  decideAutoResolution,
-  evaluatePatterns,
-  evaluateSession,
-  isPatternFlagType,
-} from './rules';
+export { decideAutoResolution, evaluatePatterns, evaluateSession, isPatternFlagType } from './rules';
 export type { PatternFlagType, WindowTally } from './rules';
 export { QUALITY_THRESHOLDS } from './thresholds';
 export type { QualityThresholds } from './thresholds';

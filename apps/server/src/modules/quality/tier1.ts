@@ -25,6 +25,7 @@ import { refreshRollupsForSessions } from './rollups';
 import { evaluateSession, flagForFinding, type SessionFacts } from './rules';
 import type { ScoreService } from './scores.service';
 import { QUALITY_THRESHOLDS, type QualityThresholds } from './thresholds';
+import { tier2JobId, tier2Priority } from './tier2-sweep';
 
 type SessionRow = typeof sessions.$inferSelect;
 type SessionRef = { sessionId: string; version: number };
@@ -178,7 +179,7 @@ export function createTier1Handler(deps: Tier1Deps) {
         toAnalyse.map((row) => ({
           name: 'quality.tier2' as const,
           payload: { sessionId: row.id, version: row.version },
-          opts: { jobId: `tier2:${row.id}:v${row.version}`, priority: row.isFirstSession ? 2 : 6 },
+          opts: { jobId: tier2JobId(row.id, row.version), priority: tier2Priority(row.isFirstSession) },
         })),
       );
     };

@@ -2,7 +2,8 @@
  * Tier 2, per session with a transcript or summary: the session-analysis task runs on the AI port (the model
  * when one is configured; the local analyzer takes over on any provider error or timeout, and the reason is
  * kept), the analysis is upserted into
- * `session_analyses` (one row per session), and a low score or a critical red flag raises
+ * `session_analyses` (one row per session) with each tutor turn's move (JSONB) and the move shares (columns,
+ * for the tutor's weekly trend), and a low score or a critical red flag raises
  * `low_session_quality` in the same transaction. Events are stored in that transaction too and announced
  * after commit. Safe to run twice: the upsert overwrites the same version, and the flag evidence is keyed by
  * session and version, so a re-run neither adds a flag nor counts the session again.
@@ -37,6 +38,7 @@ export type Tier2Session = Pick<
   | 'aiSummary'
   | 'subjectsCovered'
   | 'isFirstSession'
+  | 'sessionStartTime'
 >;
 export type SessionAnalysisRow = typeof sessionAnalyses.$inferSelect;
 
@@ -128,6 +130,11 @@ export function decideQualityFlag(
     findings.push(`left ${unanswered} request${unanswered === 1 ? '' : 's'} for an explanation unanswered`);
   const harsh = (asNumber(m.dismissive) ?? 0) + (asNumber(m.curt_replies) ?? 0);
   if (harsh) findings.push(`gave ${harsh} dismissive or curt repl${harsh === 1 ? 'y' : 'ies'}`);
+  const telling = a.moves?.shares.telling;
+  const movesLine =
+    a.moves && telling !== undefined && a.moves.tutorTurns > 0
+      ? `About ${Math.round(telling * 100)}% of the tutor's turns told the student the answer (tutor moves), ${Math.round((a.moves.shares.focus + a.moves.shares.probing) * 100)}% guided with a question.`
+      : null;
 
   const description = [
     recent && low
@@ -135,6 +142,7 @@ export function decideQualityFlag(
       : null,
     `Session ${session.sessionId} scored ${a.qualityScore}/100 on ${a.source} analysis (${provider === 'openai' ? 'AI model' : 'local analyzer'}): empathy ${a.empathyScore}, clarity ${a.clarityScore}, engagement ${a.engagement}.`,
     findings.length ? `The tutor ${findings.join(', ')}.` : null,
+    movesLine,
     ...critical.map(
       (f) =>
         `Red flag (${f.type.replace(/_/g, ' ')}): ${f.description}${f.quote ? ` ${quoteOf(f.quote)}` : ''}`,
@@ -183,6 +191,8 @@ export function decideQualityFlag(
       red_flags: a.redFlags.map((f) => f.type).join(', ') || null,
       answer_giveaways: giveaways,
       open_questions: open,
+      telling_share: telling ?? null,
+      guidance_score: a.moves?.guidance ?? null,
       quote_1: quotes[0] ?? null,
       quote_2: quotes[1] ?? null,
       quote_3: quotes[2] ?? null,
@@ -254,6 +264,13 @@ export function createTier2Runner(deps: Tier2Deps) {
       completionTokens: result.completionTokens,
       latencyMs: result.latencyMs,
       createdAt: now,
+      sessionStartedAt: row.sessionStartTime,
+      moves: result.moves,
+      focusShare: result.moves?.shares.focus ?? null,
+      probingShare: result.moves?.shares.probing ?? null,
+      tellingShare: result.moves?.shares.telling ?? null,
+      genericShare: result.moves?.shares.generic ?? null,
+      guidanceScore: result.moves?.guidance ?? null,
     } satisfies typeof sessionAnalyses.$inferInsert;
     const { sessionId: _key, ...update } = values;
 
@@ -304,6 +321,7 @@ export function createTier2Runner(deps: Tier2Deps) {
             provider: used,
             fallback: fallbackReason !== null,
             quality_score: result.qualityScore,
+            guidance_score: result.moves?.guidance ?? null,
             engagement: result.engagement,
             red_flags: result.redFlags.map((f) => f.type),
           },
@@ -375,5 +393,20 @@ export function analysisToDto(row: SessionAnalysisRow): TSessionAnalysis {
     completion_tokens: row.completionTokens,
     latency_ms: row.latencyMs,
     created_at: row.createdAt.toISOString(),
+    moves: row.moves ? movesToDto(row.moves) : null,
+  };
+}
+
+/** A session's move profile as the API shows it: shares, guidance, example quotes and every tutor turn's label. */
+export function movesToDto(
+  m: NonNullable<SessionAnalysisRow['moves']>,
+): NonNullable<TSessionAnalysis['moves']> {
+  return {
+    model: m.model,
+    tutor_turns: m.tutorTurns,
+    guidance_score: m.guidance,
+    shares: m.shares,
+    examples: m.examples,
+    turns: m.turns,
   };
 }

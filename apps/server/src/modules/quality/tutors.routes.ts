@@ -6,6 +6,8 @@ import {
   ZTutorDetail,
   ZTutorHistory,
   ZTutorHistoryQuery,
+  ZTutorMoves,
+  ZTutorMovesQuery,
   ZTutorPage,
   ZTutorParams,
   ZTutorScoreResponse,
@@ -75,6 +77,25 @@ export function tutorsRoutes(deps: { tutors: TutorService }) {
         config: { access: READ },
       },
       async (req, reply) => sendJsonText(reply, await tutors.scoreJson(req.params.id)),
+    );
+
+    app.get(
+      '/api/tutors/:id/moves',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'A tutor’s tutor-move trend: per week, the share of telling and of guiding turns',
+          description:
+            'From tier 2’s analyses with tutor moves, grouped by the week (Monday, UTC) the session started: the ' +
+            'mean over sessions of the expected share of telling turns, of guiding turns (focus + probing), of ' +
+            'each move, and the mean move guidance score. Every week of the period is listed, oldest first.',
+          params: ZTutorParams,
+          querystring: ZTutorMovesQuery,
+          response: { 200: ZTutorMoves, ...errors, 404: ZApiError },
+        },
+        config: { access: READ },
+      },
+      (req) => tutors.moves(req.params.id, req.query),
     );
 
     app.get(

@@ -16,13 +16,15 @@ import type {
   TTutorListItem,
   TTutorPage,
   TTutorProfile,
+  TTutorMoves,
+  TTutorMovesQuery,
   TTutorScoreResponse,
   TTutorsQuery,
 } from '@tutorpulse/contracts/quality-tutors';
 import { ZTutorDetail, ZTutorHistory, ZTutorScoreResponse } from '@tutorpulse/contracts/quality-tutors';
 import type { Db } from '../../db/client';
 import type { ReadCache } from '../../platform/cache/read-cache';
-import { flags, subjects, tutorSubjects, tutors } from '../../db/schema/index';
+import { flags, sessionAnalyses, subjects, tutorSubjects, tutors } from '../../db/schema/index';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
 import { toFlagDto } from './flags.core';
@@ -331,6 +333,50 @@ export function createTutorService(deps: {
       return { score, breakdown: score?.breakdown ?? null, flags: active, windows: windowsOf(current) };
     },
 
+    /**
+     * The tutor's move trend: per week (Monday, UTC, by session start) the mean over analysed sessions of the
+     * expected share of telling and of guiding (focus + probing) turns, from tier 2's stored shares.
+     */
+    async moves(tutorId: string, q: TTutorMovesQuery): Promise<TTutorMoves> {
+      await assertTutor(tutorId);
+      const now = clock.now();
+      const from = new Date(weekStartUtc(now).getTime() - (q.weeks - 1) * 7 * DAY_MS);
+      const at = sql`coalesce(${sessionAnalyses.sessionStartedAt}, ${sessionAnalyses.createdAt})`;
+      const week = sql<string>`to_char(date_trunc('week', ${at} at time zone 'UTC'), 'YYYY-MM-DD')`;
+      const rows = await db
+        .select({
+          week_start: week,
+          sessions: sql<number>`count(*)::int`,
+          tutor_turns: sql<number>`coalesce(sum((${sessionAnalyses.moves}->>'tutorTurns')::int), 0)::int`,
+          focus: sql<number | null>`sum(${sessionAnalyses.focusShare})::float8`,
+          probing: sql<number | null>`sum(${sessionAnalyses.probingShare})::float8`,
+          telling: sql<number | null>`sum(${sessionAnalyses.tellingShare})::float8`,
+          generic: sql<number | null>`sum(${sessionAnalyses.genericShare})::float8`,
+          guidance: sql<number | null>`sum(${sessionAnalyses.guidanceScore})::float8`,
+        })
+        .from(sessionAnalyses)
+        .where(
+          and(
+            eq(sessionAnalyses.tutorId, tutorId),
+            sql`${sessionAnalyses.tellingShare} is not null`,
+            sql`${at} >= ${from.toISOString()}::timestamptz`,
+            sql`${at} < ${new Date(weekStartUtc(now).getTime() + 7 * DAY_MS).toISOString()}::timestamptz`,
+          ),
+        )
+        .groupBy(week);
+      const typed = rows.map((r) => ({
+        ...r,
+        sessions: Number(r.sessions),
+        tutor_turns: Number(r.tutor_turns),
+        focus: num(r.focus),
+        probing: num(r.probing),
+        telling: num(r.telling),
+        generic: num(r.generic),
+        guidance: num(r.guidance),
+      }));
+      return { tutor_id: tutorId, weeks: q.weeks, ...buildMoveSeries(typed, now, q.weeks) };
+    },
+
     /** Seed 002's reschedule history: events newest first, the 30-day rate over time, the 7/30/90-day rates. */
     async history(tutorId: string, q: TTutorHistoryQuery): Promise<TTutorHistory> {
       await assertTutor(tutorId);
@@ -386,3 +432,65 @@ export function createTutorService(deps: {
 }
 
 export type TutorService = ReturnType<typeof createTutorService>;
+
+const DAY_MS = 86_400_000;
+/** Monday 00:00 UTC of the week holding `d`. */
+export function weekStartUtc(d: Date): Date {
+  const day = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  return new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * DAY_MS);
+}
+
+export type MoveWeekRow = {
+  week_start: string;
+  sessions: number;
+  tutor_turns: number;
+  focus: number | null;
+  probing: number | null;
+  telling: number | null;
+  generic: number | null;
+  guidance: number | null;
+};
+
+const r3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
+const r1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+
+/** Week rows (sums per week) into the API series: every week of the period, oldest first, means per session. */
+export function buildMoveSeries(
+  rows: MoveWeekRow[],
+  now: Date,
+  weeks: number,
+): Pick<TTutorMoves, 'series' | 'overall'> {
+  const byWeek = new Map(rows.map((r) => [r.week_start, r]));
+  const last = weekStartUtc(now).getTime();
+  const point = (r: Omit<MoveWeekRow, 'week_start'> | undefined) => {
+    const n = r?.sessions ?? 0;
+    const mean = (v: number | null | undefined) => (n > 0 && v !== null && v !== undefined ? v / n : null);
+    const focus = mean(r?.focus);
+    const probing = mean(r?.probing);
+    return {
+      sessions: n,
+      tutor_turns: r?.tutor_turns ?? 0,
+      telling_share: r3(mean(r?.telling)),
+      guiding_share: focus === null || probing === null ? null : r3(focus + probing),
+      focus_share: r3(focus),
+      probing_share: r3(probing),
+      generic_share: r3(mean(r?.generic)),
+      guidance_score: r1(mean(r?.guidance)),
+    };
+  };
+  const series = Array.from({ length: weeks }, (_, i) => {
+    const week = new Date(last - (weeks - 1 - i) * 7 * DAY_MS).toISOString().slice(0, 10);
+    return { week_start: week, ...point(byWeek.get(week)) };
+  });
+  const sum = (k: keyof Omit<MoveWeekRow, 'week_start'>) => rows.reduce((a, r) => a + (r[k] ?? 0), 0);
+  const overall = point({
+    sessions: sum('sessions'),
+    tutor_turns: sum('tutor_turns'),
+    focus: sum('focus'),
+    probing: sum('probing'),
+    telling: sum('telling'),
+    generic: sum('generic'),
+    guidance: sum('guidance'),
+  });
+  return { series, overall };
+}

@@ -14,12 +14,20 @@ export {
   dailyTotals,
   EMPTY_TOTALS,
   populationTotals,
+  subjectHourlyStarts,
   tutorDayTotals,
   tutorsWithSessions,
   tutorTotalsBetween,
   tutorWindowTotals,
   type SessionTotals,
 } from './session-stats';
-export { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './sessions.jobs';
+export {
+  createSessionJobs,
+  startUnqueuedSweeps,
+  SWEEP_CRON,
+  SWEEP_SCHEDULER_ID,
+  type UnqueuedSweeps,
+} from './sessions.jobs';
 export { sessionsRoutes } from './sessions.routes';
 export { createSessionService, type SessionService } from './sessions.service';
+export { createStudentRecords, type StudentRecords } from './student-records';

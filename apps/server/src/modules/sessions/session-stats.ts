@@ -198,3 +198,26 @@ export async function tutorDayTotals(
     out.set(`${r.tutor_id}|${r.day}`, toTotals(r));
   return out;
 }
+
+/**
+ * Sessions starting per hour and subject (the first subject covered) over [from, to): the demand history the
+ * operations forecasts learn from. Hours without a session are absent.
+ */
+export async function subjectHourlyStarts(
+  db: DbOrTx,
+  opts: { from: Date; to: Date },
+): Promise<Array<{ subjectId: string; hour: Date; sessions: number }>> {
+  const res = await db.execute(sql`
+    select s.subjects_covered[1] as subject_id,
+      extract(epoch from date_trunc('hour', s.session_start_time at time zone 'UTC'))::float8 as hour,
+      count(*)::int as sessions
+    from sessions s
+    where s.session_start_time >= ${opts.from}::timestamptz and s.session_start_time < ${opts.to}::timestamptz
+      and cardinality(s.subjects_covered) > 0
+    group by 1, 2`);
+  return rowsOf<{ subject_id: string; hour: number; sessions: number }>(res).map((r) => ({
+    subjectId: r.subject_id,
+    hour: new Date(Number(r.hour) * 1000),
+    sessions: Number(r.sessions),
+  }));
+}

@@ -12,6 +12,7 @@ import {
   gt,
   gte,
   inArray,
+  isNotNull,
   lt,
   lte,
   or,
@@ -480,6 +481,8 @@ export async function claimStuckSessions(
       processingAttempts: sql`case when ${givesUp} then ${sessions.processingAttempts} else ${sessions.processingAttempts} + 1 end`,
       processingStatus: sql`case when ${givesUp} then 'failed' else ${sessions.processingStatus} end`,
       lastError: sql`case when ${givesUp} then ${p.error}::text else ${sessions.lastError} end`,
+      // Re-enqueued (or given up): no longer waiting for the unqueued sweep.
+      unqueuedAt: null,
       updatedAt: p.at,
     })
     .where(inArray(sessions.id, stuck))
@@ -489,6 +492,71 @@ export async function claimStuckSessions(
       version: sessions.version,
       isFirstSession: sessions.isFirstSession,
       processingAttempts: sessions.processingAttempts,
+      processingStatus: sessions.processingStatus,
+    });
+}
+
+/**
+ * Ingestion committed these versions but could not enqueue their tier 1 jobs: marks them for the unqueued
+ * sweep. Only rows still at that version and `received` are marked (a newer version has its own ingestion; a
+ * session already taken by a job needs nothing). `updated_at` is left alone, so the regular sweeper's clock
+ * keeps running as a backstop. Returns how many rows were marked.
+ */
+export async function markUnqueued(db: DbOrTx, refs: SessionRef[], at: Date): Promise<number> {
+  const valid = [...refs].filter((r) => isUuid(r.id)).sort(byKey((r) => r.id));
+  if (valid.length === 0) return 0;
+  const res = await db.execute(sql`
+    update sessions s
+    set unqueued_at = ${at}::timestamptz
+    from unnest(${sql.param(valid.map((r) => r.id))}::uuid[], ${sql.param(valid.map((r) => r.version))}::int[])
+      as v(id, version)
+    where s.id = v.id and s.version = v.version and s.processing_status = 'received'
+      and s.unqueued_at is null
+    returning s.id`);
+  return rowsOf<{ id: string }>(res).length;
+}
+
+/** Whether any session is marked unqueued (a probe of the partial index `sessions_unqueued_idx`). */
+export async function hasUnqueuedSessions(db: DbOrTx): Promise<boolean> {
+  const rows = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(isNotNull(sessions.unqueuedAt))
+    .limit(1);
+  return rows.length > 0;
+}
+
+export type UnqueuedSession = Omit<ClaimedSession, 'processingAttempts'>;
+
+/**
+ * The unqueued sweep's claim: up to `limit` marked sessions, oldest mark first, with their mark cleared. Those
+ * still `received` get `updated_at = at` (their job is being enqueued now, so the regular sweeper waits a full
+ * interval again); `processing_attempts` is not touched: a job that was never enqueued is not a failed attempt.
+ * SKIP LOCKED, so two workers sweeping at once share the rows instead of waiting for each other.
+ */
+export async function claimUnqueuedSessions(
+  db: DbOrTx,
+  p: { at: Date; limit: number },
+): Promise<UnqueuedSession[]> {
+  const marked = db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(isNotNull(sessions.unqueuedAt))
+    .orderBy(asc(sessions.unqueuedAt))
+    .limit(p.limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(sessions)
+    .set({
+      unqueuedAt: null,
+      updatedAt: sql`case when ${sessions.processingStatus} = 'received' then ${p.at}::timestamptz else ${sessions.updatedAt} end`,
+    })
+    .where(inArray(sessions.id, marked))
+    .returning({
+      id: sessions.id,
+      sessionId: sessions.sessionId,
+      version: sessions.version,
+      isFirstSession: sessions.isFirstSession,
       processingStatus: sessions.processingStatus,
     });
 }

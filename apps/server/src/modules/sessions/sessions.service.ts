@@ -73,6 +73,20 @@ export const SWEEP = {
   /** Re-enqueues before a session is marked `failed`. */
   maxSweeps: 5,
 } as const;
+export const UNQUEUED_SWEEP = {
+  /**
+   * How often each worker process looks for sessions ingestion stored without a job (`unqueued_at` set), on
+   * top of the sweep it runs whenever the queue's connection becomes ready again. A partial index holds only
+   * the marked rows, so a look that finds nothing costs one index probe.
+   */
+  everyMs: 5_000,
+  /** Sessions enqueued per transaction; a sweep goes on until a batch comes back short. */
+  batch: 1_000,
+  /** Longest wait for the queue inside the claiming transaction (its rows stay locked meanwhile). */
+  enqueueTimeoutMs: 10_000,
+} as const;
+/** Longest wait for marking sessions unqueued before the sender is answered (the mark is a backstop). */
+const MARK_UNQUEUED_TIMEOUT_MS = 250;
 export const SESSION_EVENT_AUDIENCE = ['admin', 'coach', 'viewer'] as const;
 
 /** The tier 1 job id: derived from the work, so enqueuing one version twice runs it once. A sweep adds its
@@ -105,6 +119,13 @@ export type IngestOptions = {
    * loop): the store deadline counts from the request's arrival, so a lagging process still answers in time.
    */
   elapsedMs?: number;
+};
+
+export type UnqueuedSweepResult = {
+  /** Sessions still `received` whose tier 1 job was enqueued. */
+  requeued: number;
+  /** Marked sessions that needed no job any more (already taken by a job, processed, failed). */
+  cleared: number;
 };
 
 export type SweepResult = {
@@ -299,6 +320,30 @@ export function createSessionService(deps: {
     }
   }
 
+  async function markUnqueued(rows: UpsertedSession[], at: Date): Promise<void> {
+    if (rows.length === 0) return;
+    const refs = rows.map((r) => ({ id: r.id, version: r.version }));
+    const marking = repo.markUnqueued(db, refs, at).then(
+      () => 'done' as const,
+      (err: unknown) => {
+        logger.warn(
+          { err, sessions: rows.length },
+          'marking sessions unqueued failed; the regular sweeper will enqueue them',
+        );
+        return 'done' as const;
+      },
+    );
+    // A slow mark still lands (the update goes on); the sender is not kept waiting for it.
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<'slow'>((resolve) => {
+      timer = setTimeout(() => resolve('slow'), MARK_UNQUEUED_TIMEOUT_MS);
+    });
+    const outcome = await Promise.race([marking, slow]);
+    clearTimeout(timer);
+    if (outcome === 'slow')
+      logger.warn({ sessions: rows.length }, 'marking sessions unqueued is slow; answered without waiting');
+  }
+
   /** One transaction for the group, then the after-commit work; a failing group is retried one by one. */
   async function ingestGroup(group: Delivery[]): Promise<Array<Settled<IngestResult>>> {
     const now = clock.now();
@@ -321,6 +366,10 @@ export function createSessionService(deps: {
         toEnqueue.set(tier1JobId(w.row.id, w.row.version), w.row);
     }
     const queued = await enqueueTier1([...toEnqueue.values()]);
+    // Stored without a job: marked, so a worker enqueues it within seconds of the queue being back (the regular
+    // sweeper would wait for the session to look stale). Bounded: the sender is waiting, and the regular sweeper
+    // still catches a session whose mark did not land.
+    if (!queued) await markUnqueued([...toEnqueue.values()], now);
     // Not awaited: the events are stored with the sessions (clients catch up from the table), and the sender
     // must not wait on the event bus.
     if (stored.length > 0) {
@@ -549,6 +598,41 @@ export function createSessionService(deps: {
 
     async markFailed(id: string, version: number, error: string): Promise<boolean> {
       return repo.setFailed(db, id, version, error.slice(0, 2_000), clock.now());
+    },
+
+    /**
+     * Enqueues one batch of the sessions ingestion stored without a job (`unqueued_at` set), oldest first,
+     * under their original job id (`tier1:<id>:v<version>`): if the ingestion's enqueue did land after all
+     * (it was only slow), the queue keeps the one job. No sweep is counted against the session. The claim and
+     * the enqueue share a transaction: if the queue fails, the marks stay for the next sweep.
+     */
+    async sweepUnqueued(opts: Partial<typeof UNQUEUED_SWEEP> = {}): Promise<UnqueuedSweepResult> {
+      const cfg = { ...UNQUEUED_SWEEP, ...opts };
+      // The usual case, every few seconds: nothing marked. One probe of the partial index, no transaction.
+      if (!(await repo.hasUnqueuedSessions(db))) return { requeued: 0, cleared: 0 };
+      const now = clock.now();
+      const claimed = await db.transaction(async (tx) => {
+        const rows = await repo.claimUnqueuedSessions(tx, { at: now, limit: cfg.batch });
+        const enqueue = rows.filter((r) => r.processingStatus === 'received');
+        if (enqueue.length > 0) {
+          await withTimeout(
+            queue.addBulk(
+              enqueue.map((r) => ({
+                name: 'quality.tier1' as const,
+                payload: { sessionId: r.id, version: r.version },
+                opts: {
+                  jobId: tier1JobId(r.id, r.version),
+                  priority: r.isFirstSession ? TIER1_PRIORITY.firstSession : TIER1_PRIORITY.other,
+                },
+              })),
+            ),
+            cfg.enqueueTimeoutMs,
+            'unqueued sessions enqueue',
+          );
+        }
+        return { total: rows.length, requeued: enqueue.length };
+      });
+      return { requeued: claimed.requeued, cleared: claimed.total - claimed.requeued };
     },
 
     /**

@@ -1,7 +1,8 @@
 /**
  * BullMQ JobQueue adapter (scaled mode): one Redis-backed queue per lane (see port.ts), consumed by any number of
  * worker processes. BullMQ supplies retries with exponential backoff, priorities, delays, cron job
- * schedulers and stalled-job recovery (a crashed worker's job is re-run: its defaults are kept on purpose).
+ * schedulers and stalled-job recovery (a crashed worker's job is re-run once its lock expires: see
+ * `lockDurationMs`, shorter than BullMQ's default so that happens within seconds, not a minute).
  *
  * Three things BullMQ does not give as the port wants them, handled here:
  * - De-duplication: adding an existing custom id returns that id exactly like a fresh add. Each add stores a
@@ -86,7 +87,25 @@ export type BullmqQueueOptions<R extends JobRegistry> = {
   scheduleCheckMs?: number;
   /** Receives jobs that spent their attempts (see port.ts), in addition to BullMQ's own failed set. */
   deadLetters?: DeadLetterSink;
+  /**
+   * How long a running job's lock lasts (BullMQ `lockDuration`; a live worker renews it every quarter to half of
+   * it). A job whose worker died goes back to waiting at the first stalled check after its lock expired: within
+   * about lockDurationMs + stalledIntervalMs. Shorter brings a killed worker's jobs back sooner, but an event loop
+   * blocked (or Redis unreachable) for more than about half of it makes a live job look stalled: it then runs a
+   * second time elsewhere (harmless, handlers are idempotent, but wasted), and a job stalled twice fails to the
+   * dead-letter list. Default 15 s (BullMQ's: 30 s).
+   */
+  lockDurationMs?: number;
+  /**
+   * How often stalled jobs are looked for (BullMQ `stalledInterval`; one check per interval per lane whatever
+   * the number of workers, costing a few Redis commands per running job). Default 5 s (BullMQ's: 30 s).
+   */
+  stalledIntervalMs?: number;
 };
+
+/** BullMQ's own defaults are 30 s and 30 s: a killed worker's jobs waited up to a minute (measured ~50 s). */
+export const DEFAULT_LOCK_DURATION_MS = 15_000;
+export const DEFAULT_STALLED_INTERVAL_MS = 5_000;
 
 /** What is stored as BullMQ job data: the payload plus the token that tells this add from an earlier one. */
 type Envelope = { payload?: unknown; addToken: string };
@@ -131,8 +150,7 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
   watchRedis(queueConnection, dependency, 'queue');
   /** Redis errors are the dependency's (logged once per outage); anything else is logged as it comes. */
   const reportError = (err: Error, source: string, context: object, msg: string) => {
-    if (isRedisUnavailable(err) || (err as NodeJS.ErrnoException).code !== undefined)
-      dependency.down(err, source);
+    if (isConnectionError(err)) dependency.down(err, source);
     else logger.error({ err, ...context }, msg);
   };
   /** One BullMQ queue per lane, all on the producer connection. */
@@ -201,7 +219,7 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
   /**
    * Whether Redis lost its data since this process last looked: the epoch key is written once (SET NX); a
    * missing or different value means a restart without persistence (or a flush). Only the process whose write
-   * wins reports the loss, so one process re-enqueues, not all of them.
+   * wins reports the loss, so one process re-enqueues, not all of them; only processes that work jobs write it.
    */
   async function checkEpoch(): Promise<boolean> {
     const key = `${prefix}:${SENTINEL_KEY}`;
@@ -223,7 +241,9 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
     void (async () => {
       let dataLost = false;
       try {
-        dataLost = await checkEpoch();
+        // Only a process that works jobs takes part: the one told re-enqueues, and a producer-only process (an
+        // API) winning the race would swallow the news (measured: nothing was re-enqueued until the sweeper).
+        if (working) dataLost = await checkEpoch();
       } catch (err) {
         reportError(err as Error, 'queue', {}, 'could not read the Redis epoch');
       }
@@ -488,7 +508,13 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
               throw err;
             }
           },
-          { connection, prefix, concurrency: slots },
+          {
+            connection,
+            prefix,
+            concurrency: slots,
+            lockDuration: opts.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS,
+            stalledInterval: opts.stalledIntervalMs ?? DEFAULT_STALLED_INTERVAL_MS,
+          },
         );
         w.on('error', (err) => reportError(err, source, { lane }, 'job worker error'));
         w.on('completed', (job) => events.emit(toJobEvent(job)));
@@ -636,6 +662,16 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
     },
   };
   return api;
+}
+
+/**
+ * Whether an error says Redis itself is unreachable (the connection's errors: ECONNREFUSED, EPIPE, closed
+ * connections…), as opposed to a job-level error from one of BullMQ's scripts. Those carry a numeric `code`
+ * (e.g. "Missing key for job …" after Redis restarted empty, or "could not renew lock"): counting them as an outage
+ * left a worker reporting Redis down, and skipping its Redis work, long after Redis was back.
+ */
+export function isConnectionError(err: unknown): boolean {
+  return isRedisUnavailable(err) || typeof (err as { code?: unknown } | null)?.code === 'string';
 }
 
 function readEnvelope(data: unknown): Envelope {

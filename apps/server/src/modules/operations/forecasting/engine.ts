@@ -57,6 +57,12 @@ export type ForecastOptions = {
   holidays?: HolidayInput;
   /** Also return every candidate's calibrated forecast (for evaluation; costs one fit per candidate). */
   keepCandidates?: boolean;
+  /**
+   * Counts (bookings per hour): each model's interval keeps its average width but is redistributed over the
+   * steps in proportion to √(level + ¼), as a count's spread grows with its level, before calibration. Without
+   * it an additive model's interval is as wide at a quiet hour as at a busy one. Non-negative series only.
+   */
+  countIntervals?: boolean;
 };
 
 export type CandidateReport = {
@@ -218,6 +224,7 @@ export function forecastSeries(raw: ArrayLike<number>, options: ForecastOptions)
     throw new ForecastInputError(`none of the methods ${options.methods?.join(', ')} applies to this series`);
   // Count series: an hour of the week that was empty in each of the last weeks is forecast empty.
   const zeroSeason = nonNegative ? seasons.at(-1) : undefined;
+  const shape = nonNegative && options.countIntervals ? countShape : (b: Band) => b;
   const bases = [...new Map(candidates.flatMap((c) => c.members).map((m) => [m.id, m])).values()];
 
   // Validation forecasts: every base method from every origin, combinations from their members.
@@ -239,7 +246,10 @@ export function forecastSeries(raw: ArrayLike<number>, options: ForecastOptions)
         e.failed = failure.message;
         continue;
       }
-      const band = floorWidth(zeroWhereAlwaysZero(combineMaybe(parts as Band[]), train, zeroSeason), scale);
+      const band = floorWidth(
+        shape(zeroWhereAlwaysZero(combineMaybe(parts as Band[]), train, zeroSeason)),
+        scale,
+      );
       e.windows.push(windowErrors(band, actual, use));
     }
   }
@@ -289,7 +299,9 @@ export function forecastSeries(raw: ArrayLike<number>, options: ForecastOptions)
       return finals.get(m.id)!;
     });
     const failure = parts.find((p): p is Error => p instanceof Error);
-    return failure ?? floorWidth(zeroWhereAlwaysZero(combineMaybe(parts as Band[]), y, zeroSeason), scale);
+    return (
+      failure ?? floorWidth(shape(zeroWhereAlwaysZero(combineMaybe(parts as Band[]), y, zeroSeason)), scale)
+    );
   };
   if (options.keepCandidates) {
     for (const { r, c } of ranked) {
@@ -417,6 +429,30 @@ export function zeroWhereAlwaysZero(band: Band, y: ArrayLike<number>, m: number 
     mean: band.mean.map((v, h) => (zero[h] ? 0 : v)),
     lo: band.lo.map((v, h) => (zero[h] ? 0 : v)),
     hi: band.hi,
+  };
+}
+
+/**
+ * Redistributes a band's interval over its steps in proportion to √(max(mean, 0) + ¼), keeping the average
+ * width of each side: the spread of a count grows with its level (see ForecastOptions.countIntervals).
+ */
+export function countShape(band: Band): Band {
+  const n = band.mean.length;
+  if (n === 0) return band;
+  const s = band.mean.map((m) => Math.sqrt(Math.max(m, 0) + 0.25));
+  const sMean = s.reduce((a, b) => a + b, 0) / n;
+  let up = 0;
+  let down = 0;
+  for (let i = 0; i < n; i++) {
+    up += Math.max(0, band.hi[i]! - band.mean[i]!);
+    down += Math.max(0, band.mean[i]! - band.lo[i]!);
+  }
+  up /= n;
+  down /= n;
+  return {
+    mean: band.mean,
+    lo: band.mean.map((m, i) => m - (down * s[i]!) / sMean),
+    hi: band.mean.map((m, i) => m + (up * s[i]!) / sMean),
   };
 }
 

@@ -22,6 +22,15 @@ export const RED_FLAG_TYPES = [
 ] as const;
 export type RedFlagType = (typeof RED_FLAG_TYPES)[number];
 
+/**
+ * Weights of the rules-based quality score (sum to 1): the summary-only analysis uses them as they are; with a
+ * transcript the guidance weight becomes MOVE_GUIDANCE_WEIGHT (moves/session-moves.ts) and the other three
+ * keep these proportions.
+ */
+export const QUALITY_WEIGHTS = { guidance: 0.35, engagement: 0.25, clarity: 0.2, empathy: 0.2 } as const;
+
+export const MOVE_NAMES = ['focus', 'probing', 'telling', 'generic'] as const;
+
 export const ENGAGEMENT_LEVELS = ['high', 'medium', 'low'] as const;
 export type EngagementLevel = (typeof ENGAGEMENT_LEVELS)[number];
 
@@ -46,6 +55,37 @@ export const ZEvidence = z.object({
 });
 export type Evidence = z.infer<typeof ZEvidence>;
 
+const Share = z.number().min(0).max(1);
+const ZMoveExample = z.object({
+  turn: z.int().min(0),
+  quote: z.string().max(MAX_QUOTE_CHARS),
+  confidence: Share,
+});
+
+/** Each tutor turn's move (see moves/session-moves.ts), its shares, the move guidance and example quotes. */
+export const ZSessionMoves = z.object({
+  model: z.string().max(200),
+  tutorTurns: z.int().min(0),
+  shares: z.object({ focus: Share, probing: Share, telling: Share, generic: Share }),
+  guidance: Score,
+  turns: z.array(
+    z.object({
+      turn: z.int().min(0),
+      move: z.enum(MOVE_NAMES),
+      confidence: Share,
+      by: z.enum(['classifier', 'llm']),
+    }),
+  ),
+  examples: z.object({
+    focus: z.array(ZMoveExample),
+    probing: z.array(ZMoveExample),
+    telling: z.array(ZMoveExample),
+    generic: z.array(ZMoveExample),
+  }),
+});
+
+export type SessionMoves = z.infer<typeof ZSessionMoves>;
+
 export const ZAnalysisResult = z.object({
   qualityScore: Score,
   empathyScore: Score,
@@ -64,6 +104,8 @@ export const ZAnalysisResult = z.object({
   promptTokens: z.int().min(0).nullable(),
   completionTokens: z.int().min(0).nullable(),
   latencyMs: z.int().min(0).nullable(),
+  /** Tutor moves, from a transcript with tutor turns; null from a summary. */
+  moves: ZSessionMoves.nullable(),
 });
 export type AnalysisResult = z.infer<typeof ZAnalysisResult>;
 

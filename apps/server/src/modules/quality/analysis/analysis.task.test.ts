@@ -87,8 +87,12 @@ describe('session-analysis task on the AI port (against a local Chat Completions
   it('when the model answers good JSON, returns the parsed analysis with token usage and latency', async () => {
     const result = await provider().analyzeSession(INPUT);
     expect(ZAnalysisResult.parse(result)).toEqual(result);
+    // The quality is the same formula as the local analyzer's, over the model's dimensions and the move guidance.
+    const guidance = result.moves!.guidance;
+    expect(result.qualityScore).toBe(
+      Math.round(0.6 * guidance + (0.4 / 0.65) * (0.25 * 81 + 0.2 * 79 + 0.2 * 88)),
+    );
     expect(result).toMatchObject({
-      qualityScore: 84,
       empathyScore: 88,
       clarityScore: 79,
       engagement: 'high',
@@ -106,6 +110,7 @@ describe('session-analysis task on the AI port (against a local Chat Completions
       speaker: 'tutor',
     });
     expect(result.metrics).toMatchObject({
+      model_quality_score: 84,
       open_questions: 7,
       transcript_truncated: false,
       response_format: 'json_schema',
@@ -138,8 +143,60 @@ describe('session-analysis task on the AI port (against a local Chat Completions
     const [system, user] = req.body.messages!;
     expect(system!.role).toBe('system');
     expect(system!.content).toMatch(/quality_score/);
-    expect(user!.content).toContain('<transcript>\nTutor: Hi Ben!');
+    expect(user!.content).toContain('<transcript>\n[0] Tutor: Hi Ben!');
     expect(user!.content).toContain('Subjects: elementary-math.');
+  });
+
+  it('asks for a move per numbered tutor turn; returns the model’s labels, the classifier labelling the turns it left out', async () => {
+    fake.setAnalysis(
+      goodAnalysis({
+        tutor_moves: [
+          { turn: 2, move: 'probing', confidence: 0.8 },
+          { turn: 3, move: 'telling', confidence: 0.9 }, // a student turn: ignored
+          { turn: 9, move: 'telling', confidence: 0.9 }, // no such turn: ignored
+        ],
+      }),
+    );
+    const result = await provider().analyzeSession(INPUT);
+    const [system, user] = fake.requests[0]!.body.messages!;
+    expect(system!.content).toMatch(/tutor_moves/);
+    expect(system!.content).toMatch(/focus .*probing .*telling .*generic/s);
+    expect(user!.content).toContain('[2] Tutor: Interesting, walk me through how you got that.');
+    expect(user!.content).toContain('[3] Student: They have to be the same');
+    const schema = JSON.stringify(ANALYSIS_JSON_SCHEMA);
+    expect(schema).toContain('"tutor_moves"');
+    expect(schema).toContain('"enum":["focus","probing","telling","generic"]');
+
+    const moves = result.moves!;
+    expect(moves.turns).toEqual([
+      {
+        turn: 0,
+        move: expect.stringMatching(/^(focus|probing|telling|generic)$/),
+        confidence: expect.any(Number),
+        by: 'classifier',
+      },
+      { turn: 2, move: 'probing', confidence: 0.8, by: 'llm' },
+    ]);
+    expect(moves.model).toMatch(/^gpt-test \+ moves-v/);
+    expect(moves.tutorTurns).toBe(2);
+    expect(moves.examples.probing).toEqual([
+      {
+        turn: 2,
+        quote: 'Interesting, walk me through how you got that. What has to be true about the denominators?',
+        confidence: 0.8,
+      },
+    ]);
+    expect(result.metrics).toMatchObject({ model_labelled_turns: 1, guidance_score: moves.guidance });
+  });
+
+  it('with only a summary, reports no moves', async () => {
+    const result = await provider().analyzeSession({
+      ...INPUT,
+      transcript: null,
+      summary: 'A guided session.',
+    });
+    expect(result.moves).toBeNull();
+    expect(result.qualityScore).toBe(84);
   });
 
   it('sends a strict-mode schema: every object closed and every property required', () => {
@@ -187,7 +244,7 @@ describe('session-analysis task on the AI port (against a local Chat Completions
 
   it('rounds a fractional score instead of rejecting the answer', async () => {
     fake.setAnalysis(goodAnalysis({ quality_score: 71.6 }));
-    expect((await provider().analyzeSession(INPUT)).qualityScore).toBe(72);
+    expect((await provider().analyzeSession(INPUT)).metrics.model_quality_score).toBe(72);
   });
 
   it('when the content is not JSON, throws a bad_json error', async () => {
@@ -227,7 +284,7 @@ describe('session-analysis task on the AI port (against a local Chat Completions
   it('retries an HTTP 500, and succeeds when a retry does', async () => {
     fake.queue('http_500', 'http_500');
     const result = await provider({ maxRetries: 2 }).analyzeSession(INPUT);
-    expect(result.qualityScore).toBe(84);
+    expect(result.metrics.model_quality_score).toBe(84);
     expect(fake.requests).toHaveLength(3);
   });
 

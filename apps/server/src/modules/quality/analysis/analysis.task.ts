@@ -22,16 +22,24 @@ import {
   engagementLevel,
   ENGAGEMENT_LEVELS,
   MAX_RED_FLAGS,
+  MOVE_NAMES,
   RED_FLAG_TYPES,
   ZAnalysisResult,
   type AnalysisResult,
   type AnalyzeSessionInput,
 } from './analysis.schema';
-import { createLocalAnalyzer, LOCAL_MODEL, type LocalAnalyzer } from './local-analyzer';
-import { clipTranscript } from './transcript';
+import { createLocalAnalyzer, LOCAL_MODEL, redFlagPenaltyOf, type LocalAnalyzer } from './local-analyzer';
+import { clipTranscript, parseTranscript, type ParsedTranscript } from './transcript';
+import {
+  llmProbabilities,
+  qualityWithGuidance,
+  summariseMoves,
+  type LabelledTurn,
+} from '../moves/session-moves';
 
 export const SESSION_ANALYSIS_TASK = 'quality.session_analysis';
 export const DEFAULT_MAX_TRANSCRIPT_TOKENS = 12_000;
+export const DEFAULT_MAX_OUTPUT_TOKENS = 8_000;
 /**
  * No tokenizer ships with the app, so tokens are estimated from characters. English dialogue averages about
  * four characters a token with OpenAI's tokenizers; 3.5 keeps a clipped transcript under budget.
@@ -84,6 +92,15 @@ export const ZModelAnalysis = z.object({
     confidence: z.number().min(0).max(1).describe('0-1; at most 0.5 when only a summary was given'),
   }),
   summary: z.string().describe('two or three sentences for a coach'),
+  tutor_moves: z
+    .array(
+      z.object({
+        turn: z.int().min(0).describe('the [number] in front of the Tutor line'),
+        move: z.enum(MOVE_NAMES),
+        confidence: z.number().min(0).max(1).describe('0-1, how sure you are of this move'),
+      }),
+    )
+    .describe('one entry per numbered Tutor line, in order; empty when only a summary was given'),
 });
 export type ModelAnalysis = z.infer<typeof ZModelAnalysis>;
 
@@ -96,7 +113,7 @@ Score each of these as an integer from 0 to 100:
 - empathy_score: warmth, encouragement, validating the student's feelings, patience. Lower it for dismissive, curt, impatient or belittling replies.
 - clarity_score: clear explanations with examples or steps, checking the student's understanding, answering the student's questions. Lower it for unexplained answers, "why" questions brushed off, rambling.
 - engagement_score: how actively the student thinks and talks: their share of the talk, explaining their reasoning, asking questions. Lower it for one-word replies and confusion left unresolved. engagement is "high" when engagement_score >= 65, "medium" when >= 40, otherwise "low".
-- quality_score: overall teaching quality. Weigh about 35% guidance (does the tutor ask open questions and let the student reason their way to answers, instead of giving answers away?), 25% engagement, 20% clarity and 20% empathy, then lower it for red flags.
+- quality_score: overall teaching quality. Weigh about 60% guidance (does the tutor let the student reason their way to answers instead of telling them? the share of telling moves), 15% engagement, 12% clarity and 12% empathy, then lower it for red flags.
   Anchors: 80-100 an excellent guided session; 60-79 good; 45-59 mixed; 30-44 poor (answers given away, little student thinking); below 30 very poor or harmful.
 sentiment: the overall tone from -1 to 1.
 red_flags: only those actually present, each with a verbatim quote:
@@ -107,8 +124,54 @@ red_flags: only those actually present, each with a verbatim quote:
 evidence: up to 8 short verbatim quotes (at most 200 characters each) that support your scores, each with a label and the speaker.
 metrics: your counts from the text (null when the text cannot tell, e.g. a summary), and confidence from 0 to 1.
 summary: two or three sentences a coach can act on.
+tutor_moves: the transcript's lines are numbered ("[12] Tutor: ..."). Label every Tutor line with one move (MathDial's scheme):
+  focus (points the student at a specific step or quantity, e.g. "What is 12 + 3?", "Look at the second sentence again");
+  probing (asks the student to explain, justify or reflect, e.g. "Why did you subtract?", "How did you get 9?");
+  telling (states part of the solution or the answer, or corrects by giving it, e.g. "No, you need to add them: 12 + 3 = 15");
+  generic (greets, praises, manages the session or keeps it going, e.g. "Hi!", "Well done!", "Let's look at the next one").
+  Give the line's number as turn and your confidence from 0 to 1. A line that both states a step and then asks is telling when it gives away a result the student had not found.
 With only a summary, be cautious: stay near 50 unless the summary is explicit, and set confidence to 0.5 or less.
 Answer with one JSON object and nothing else.`;
+
+/**
+ * The transcript as the model sees it: one line per parsed turn, numbered with the turn's index
+ * ("[12] Tutor: …"), so its per-turn move labels point at turns unambiguously. A transcript without
+ * recognisable speakers goes as it is.
+ */
+export function numberTurns(
+  transcript: string,
+  parsed: ParsedTranscript = parseTranscript(transcript),
+): string {
+  if (!parsed.turns.some((t) => t.speaker === 'tutor')) return transcript;
+  return parsed.turns
+    .map(
+      (t) =>
+        `[${t.index}] ${t.speaker === 'other' ? t.label : t.speaker === 'tutor' ? 'Tutor' : 'Student'}: ${t.text.replace(/\s*\n\s*/g, ' ')}`,
+    )
+    .join('\n');
+}
+
+/** The model's move labels for the tutor turns of the transcript (unknown or non-tutor turns dropped, first label kept). */
+export function modelMoveLabels(
+  a: Pick<ModelAnalysis, 'tutor_moves'>,
+  parsed: ParsedTranscript,
+): LabelledTurn[] {
+  const tutorTurns = new Set(parsed.turns.filter((t) => t.speaker === 'tutor').map((t) => t.index));
+  const seen = new Set<number>();
+  const out: LabelledTurn[] = [];
+  for (const l of a.tutor_moves) {
+    if (!tutorTurns.has(l.turn) || seen.has(l.turn)) continue;
+    seen.add(l.turn);
+    out.push({
+      turn: l.turn,
+      move: l.move,
+      confidence: l.confidence,
+      probabilities: llmProbabilities(l.move, l.confidence),
+      by: 'llm',
+    });
+  }
+  return out;
+}
 
 type RenderedSession = {
   content: string;
@@ -124,7 +187,7 @@ function buildUserMessage(input: AnalyzeSessionInput, maxTranscriptChars: number
   ];
   const transcript = input.transcript?.trim();
   if (transcript) {
-    const clipped = clipTranscript(transcript, maxTranscriptChars);
+    const clipped = clipTranscript(numberTurns(transcript), maxTranscriptChars);
     if (clipped.truncated) {
       context.push(
         `Note: the transcript was too long and was shortened: ${clipped.omittedLines} lines from the middle were left out (marked in the text). Judge what you can see.`,
@@ -162,7 +225,7 @@ function roundScores(raw: unknown): unknown {
 function toAnalysisResult(
   a: ModelAnalysis,
   rendered: RenderedSession,
-  ctx: Pick<AiFinishContext<AnalyzeSessionInput>, 'model' | 'format'>,
+  ctx: Pick<AiFinishContext<AnalyzeSessionInput>, 'model' | 'format' | 'input'>,
 ): AnalysisResult {
   const result: AnalysisResult = {
     qualityScore: a.quality_score,
@@ -199,7 +262,14 @@ function toAnalysisResult(
     promptTokens: null,
     completionTokens: null,
     latencyMs: null,
+    moves: null,
   };
+  if (rendered.source === 'transcript' && ctx.input.transcript) {
+    // The model's own labels only; createSessionAnalyzer completes the unlabelled turns with the classifier.
+    const parsed = parseTranscript(ctx.input.transcript.trim());
+    if (parsed.turns.some((t) => t.speaker === 'tutor'))
+      result.moves = summariseMoves(parsed, modelMoveLabels(a, parsed), ctx.model ?? 'llm');
+  }
   return ZAnalysisResult.parse(result);
 }
 
@@ -211,7 +281,10 @@ export type SessionAnalysisTaskOptions = {
   temperature?: number;
   timeoutMs?: number;
   retries?: number;
-  /** Ceiling on the answer's length; an analysis needs well under 1 500 tokens. */
+  /**
+   * Ceiling on the answer's length: the analysis needs well under 1 500 tokens, plus about 18 a tutor turn for
+   * the move labels (a one-hour session has about 300 tutor turns).
+   */
   maxOutputTokens?: number;
 };
 
@@ -235,7 +308,7 @@ export function createSessionAnalysisTask(options: SessionAnalysisTaskOptions = 
     temperature: options.temperature ?? 0.2,
     timeoutMs: options.timeoutMs ?? DEFAULT_ANALYSIS_DEADLINE_MS,
     retries: options.retries ?? 2,
-    maxOutputTokens: options.maxOutputTokens ?? 1500,
+    maxOutputTokens: options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
     ...(local ? { local: (input: AnalyzeSessionInput) => local.analyzeSession(input) } : {}),
     localModel: LOCAL_MODEL,
   });
@@ -253,6 +326,48 @@ export type SessionAnalysis = {
   /** `code: message` of the provider failure the local analysis stands in for. */
   fallbackReason: string | null;
 };
+
+/**
+ * A model's analysis of a transcript, completed the way the local analyzer's is: the classifier labels the
+ * tutor turns the model did not label, and the quality score is the same formula over the model's dimensions
+ * (0.60·move guidance + 0.40·engagement, clarity, empathy − red-flag penalty); the model's own quality score
+ * is kept in `metrics.model_quality_score`.
+ */
+async function completeWithMoves(
+  result: AnalysisResult,
+  input: AnalyzeSessionInput,
+): Promise<AnalysisResult> {
+  const transcript = input.transcript?.trim();
+  if (result.source !== 'transcript' || !transcript) return result;
+  const parsed = parseTranscript(transcript);
+  if (!parsed.turns.some((t) => t.speaker === 'tutor')) return { ...result, moves: null };
+  const { completeModelMoves } = await import('../moves/classify-transcript');
+  const modelLabels: LabelledTurn[] = (result.moves?.turns ?? [])
+    .filter((t) => t.by === 'llm')
+    .map((t) => ({ ...t, probabilities: llmProbabilities(t.move, t.confidence) }));
+  const moves = completeModelMoves(parsed, modelLabels, result.model);
+  const quality = qualityWithGuidance(
+    {
+      engagement: result.engagementScore ?? 50,
+      clarity: result.clarityScore,
+      empathy: result.empathyScore,
+      redFlagPenalty: redFlagPenaltyOf(result.redFlags),
+    },
+    moves.guidance,
+  );
+  return {
+    ...result,
+    qualityScore: Math.round(quality),
+    moves,
+    metrics: {
+      ...result.metrics,
+      model_quality_score: result.qualityScore,
+      guidance_score: moves.guidance,
+      move_telling_share: moves.shares.telling,
+      model_labelled_turns: modelLabels.length,
+    },
+  };
+}
 
 /** Runs the task through the AI port and completes the result with the call's model, tokens and latency. */
 export function createSessionAnalyzer(deps: { ai: AiPort; task?: SessionAnalysisTask }) {
@@ -276,7 +391,8 @@ export function createSessionAnalyzer(deps: { ai: AiPort; task?: SessionAnalysis
           'schema_mismatch',
           `The ${run.provider} analysis is invalid: ${checked.error.issues[0]?.message ?? ''}`,
         );
-      return { result: checked.data, provider: run.provider, fallbackReason: run.fallbackReason };
+      const result = run.provider === 'local' ? checked.data : await completeWithMoves(checked.data, input);
+      return { result, provider: run.provider, fallbackReason: run.fallbackReason };
     },
   };
 }

@@ -24,6 +24,7 @@ import {
   engagementLevel,
   MAX_EVIDENCE,
   MAX_QUOTE_CHARS,
+  QUALITY_WEIGHTS,
   type AnalysisResult,
   type Evidence,
   type RedFlag,
@@ -31,11 +32,29 @@ import {
   type AnalyzeSessionInput,
 } from './analysis.schema';
 import { parseTranscript, type ParsedTranscript, type Speaker, type Turn } from './transcript';
+import { qualityWithGuidance, type SessionMoves } from '../moves/session-moves';
+
+/** The move classifier, imported on first use (it loads wink-nlp's model and moves-model.json). */
+type MoveLabeller = (parsed: ParsedTranscript) => SessionMoves;
+let movesLoading: Promise<MoveLabeller> | null = null;
+/** Loads the move classifier and its model now (workers call it at start, like loadNlp). */
+export async function preloadMoveClassifier(): Promise<void> {
+  const m = await import('../moves/classify-transcript');
+  m.getMoveClassifier();
+}
+export function loadMoveLabeller(): Promise<MoveLabeller> {
+  movesLoading ??= import('../moves/classify-transcript').then(
+    (m) => (p: ParsedTranscript) => m.labelTranscriptMoves(p),
+  );
+  movesLoading.catch(() => {
+    movesLoading = null;
+  });
+  return movesLoading;
+}
 
 export const LOCAL_MODEL = 'tutorpulse-local-v1';
 
-/** Weights of the quality score (sum to 1). */
-export const QUALITY_WEIGHTS = { guidance: 0.35, engagement: 0.25, clarity: 0.2, empathy: 0.2 } as const;
+export { QUALITY_WEIGHTS } from './analysis.schema';
 
 /** Points taken off the quality score per red flag kind present (total capped at RED_FLAG_PENALTY_CAP). */
 export const RED_FLAG_PENALTIES: Record<RedFlagType, number> = {
@@ -50,6 +69,17 @@ export const RED_FLAG_PENALTIES: Record<RedFlagType, number> = {
   self_harm_risk: 0,
 };
 export const RED_FLAG_PENALTY_CAP = 50;
+
+/** Points off the quality score for the red flags present (each kind once, capped); both providers use it. */
+export function redFlagPenaltyOf(redFlags: Array<{ type: string }>): number {
+  return Math.min(
+    RED_FLAG_PENALTY_CAP,
+    [...new Set(redFlags.map((f) => f.type))].reduce(
+      (n, t) => n + (RED_FLAG_PENALTIES[t as RedFlagType] ?? 10),
+      0,
+    ),
+  );
+}
 
 export type LocalAnalyzerOptions = {
   /** A student turn with a reasoning marker and at least this many words counts as reasoning. */
@@ -640,13 +670,7 @@ export function scoreTranscript(m: TranscriptMetrics, redFlags: RedFlag[]): Tran
     10 * (m.sentiment.tutor ?? 0) -
     (abusive ? 40 : 0);
 
-  const redFlagPenalty = Math.min(
-    RED_FLAG_PENALTY_CAP,
-    [...new Set(redFlags.map((f) => f.type))].reduce(
-      (n, t) => n + (RED_FLAG_PENALTIES[t as RedFlagType] ?? 10),
-      0,
-    ),
-  );
+  const redFlagPenalty = redFlagPenaltyOf(redFlags);
   const s = {
     guidance: clamp(guidance),
     engagement: clamp(engagement),
@@ -709,11 +733,17 @@ function describeTranscript(m: TranscriptMetrics, s: TranscriptScores): string {
 function analyzeTranscript(
   parsed: ParsedTranscript,
   nlp: Nlp,
+  labelMoves: MoveLabeller,
   opts: Required<LocalAnalyzerOptions>,
   sourceChars: number,
 ): Omit<AnalysisResult, 'latencyMs'> {
   const { m, redFlags, evidence } = measureTranscript(parsed, nlp, opts);
-  const s = scoreTranscript(m, redFlags);
+  const rules = scoreTranscript(m, redFlags);
+  // The trained move classifier reads each tutor turn; its guidance replaces the rules' (see session-moves.ts).
+  const moves = m.tutorTurns > 0 ? labelMoves(parsed) : null;
+  const s: TranscriptScores = moves
+    ? { ...rules, guidance: moves.guidance, quality: Math.round(qualityWithGuidance(rules, moves.guidance)) }
+    : rules;
   const confidence =
     (0.5 + 0.4 * sat(m.turns, 30)) *
     (parsed.speakerMapping === 'inferred' ? 0.85 : 1) *
@@ -765,6 +795,9 @@ function analyzeTranscript(
       tutor_sentiment: m.sentiment.tutor === null ? null : round(m.sentiment.tutor),
       student_sentiment: m.sentiment.student === null ? null : round(m.sentiment.student),
       guidance_score: s.guidance,
+      rules_guidance_score: rules.guidance,
+      rules_quality_score: rules.quality,
+      move_telling_share: moves?.shares.telling ?? null,
       red_flag_penalty: s.redFlagPenalty,
     },
     evidence: pickEvidence(evidence),
@@ -773,6 +806,7 @@ function analyzeTranscript(
     source: 'transcript',
     promptTokens: null,
     completionTokens: null,
+    moves,
   };
 }
 
@@ -945,6 +979,7 @@ function analyzeSummary(text: string, nlp: Nlp): Omit<AnalysisResult, 'latencyMs
     source: 'summary',
     promptTokens: null,
     completionTokens: null,
+    moves: null,
   };
 }
 
@@ -972,7 +1007,8 @@ export function createLocalAnalyzer(options: LocalAnalyzerOptions = {}): LocalAn
       let result: Omit<AnalysisResult, 'latencyMs'>;
       const parsed = transcript ? parseTranscript(transcript) : null;
       const usable = parsed && parsed.turns.some((t) => t.speaker === 'tutor');
-      if (parsed && usable) result = analyzeTranscript(parsed, nlp, opts, transcript!.length);
+      if (parsed && usable)
+        result = analyzeTranscript(parsed, nlp, await loadMoveLabeller(), opts, transcript!.length);
       else if (summary) result = analyzeSummary(summary, nlp);
       else {
         // A transcript without speaker labels: only its words can be read, like a summary.

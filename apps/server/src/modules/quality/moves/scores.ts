@@ -1,5 +1,6 @@
 /**
- * Session scores built on tutor moves (what `tutorpulse moves` prints; tier 2 does not use them yet: phase 2).
+ * Session scores built on tutor moves (what `tutorpulse moves` prints; tier 2 uses the same formulas through
+ * session-moves.ts).
  *
  * - guidance (0–100): the expected share of the tutor's turns that do not give the answer away,
  *   100 · (1 − Σ p_telling / tutor turns), counted with the classifier's probabilities so that an uncertain turn
@@ -16,16 +17,15 @@
 import {
   loadNlp,
   measureTranscript,
-  QUALITY_WEIGHTS,
   scoreTranscript,
   type TranscriptScores,
 } from '../analysis/local-analyzer';
 import type { ParsedTranscript } from '../analysis/transcript';
 import type { DialogueTurn } from './dialogue';
 import type { TurnMove } from './model';
+import { MOVE_GUIDANCE_WEIGHT, qualityWithGuidance } from './session-moves';
 
-/** Weight of the move guidance in the quality score; the other 0.40 goes to the analyzer's other dimensions. */
-export const MOVE_GUIDANCE_WEIGHT = 0.6;
+export { MOVE_GUIDANCE_WEIGHT, qualityWithGuidance };
 
 /** The local analyzer's defaults (createLocalAnalyzer): a reasoning turn has ≥ 6 words, a monologue 250. */
 const ANALYZER_OPTIONS = { minReasoningWords: 6, monologueWords: 250 };
@@ -49,8 +49,6 @@ export function guidanceFromMoves(moves: TurnMove[]): number {
   return 100 * (1 - telling / moves.length);
 }
 
-const clamp = (v: number) => Math.min(100, Math.max(0, v));
-
 /** The analyzer's scores for a dialogue given as turns (no re-parsing of text: the speakers are known). */
 export async function analyzerScores(turns: DialogueTurn[]): Promise<TranscriptScores> {
   const parsed: ParsedTranscript = {
@@ -65,25 +63,6 @@ export async function analyzerScores(turns: DialogueTurn[]): Promise<TranscriptS
   };
   const { m, redFlags } = measureTranscript(parsed, await loadNlp(), ANALYZER_OPTIONS);
   return scoreTranscript(m, redFlags);
-}
-
-/**
- * Quality from the analyzer's dimensions and a guidance score (unrounded), with `guidanceWeight` on the
- * guidance and the rest shared among engagement, clarity and empathy as the analyzer shares them.
- */
-export function qualityWithGuidance(
-  analyzer: TranscriptScores,
-  guidance: number,
-  guidanceWeight: number = MOVE_GUIDANCE_WEIGHT,
-): number {
-  const rest = (1 - guidanceWeight) / (1 - QUALITY_WEIGHTS.guidance);
-  return clamp(
-    guidanceWeight * guidance +
-      rest * QUALITY_WEIGHTS.engagement * analyzer.engagement +
-      rest * QUALITY_WEIGHTS.clarity * analyzer.clarity +
-      rest * QUALITY_WEIGHTS.empathy * analyzer.empathy -
-      analyzer.redFlagPenalty,
-  );
 }
 
 export type SessionMoveScores = { guidance: number; quality: number };

@@ -1,6 +1,7 @@
 import type { TSessionAnalysis } from '@tutorpulse/contracts/quality';
 import { Badge } from '@/components/ui/badge';
 import { humanize } from './flag-badges';
+import { SessionMoves } from './session-moves';
 
 /** Tier 2's reading of the transcript or summary, with its evidence and who produced it. */
 export function SessionAnalysis({ analysis }: { analysis: TSessionAnalysis }) {
@@ -32,6 +33,7 @@ export function SessionAnalysis({ analysis }: { analysis: TSessionAnalysis }) {
         </div>
       </dl>
       {analysis.summary && <p className="text-sm text-slate-700">{analysis.summary}</p>}
+      {analysis.moves && analysis.moves.tutor_turns > 0 && <SessionMoves moves={analysis.moves} />}
       {analysis.red_flags.length > 0 && (
         <div>
           <h3 className="mb-1 text-sm font-semibold text-slate-900">Red flags</h3>

@@ -9,6 +9,7 @@ import { useTutor } from '../api/get-tutor';
 import { TutorAnalysisCard } from '../components/tutor-analysis-card';
 import { TutorFlagsList } from '../components/tutor-flags-list';
 import { TutorInterventionsList } from '../components/tutor-interventions-list';
+import { TutorMovesCard } from '../components/tutor-moves-card';
 import { TutorReschedules } from '../components/tutor-reschedules';
 import { TutorScoreCard } from '../components/tutor-score-card';
 import { TutorSessionsTable } from '../components/tutor-sessions-table';
@@ -81,6 +82,7 @@ export function TutorDetailPage() {
           <TutorAnalysisCard analytics={tutor.data.analytics} />
         </div>
         <TutorTimelineChart history={tutor.data.performance_history} />
+        <TutorMovesCard tutorId={profile.tutor_id} />
         <div className="grid gap-4 lg:grid-cols-2">
           <TutorWindowsTable windows={tutor.data.windows} />
           <div className="space-y-4">
