@@ -33,7 +33,7 @@ export type SessionRow = typeof sessions.$inferSelect;
  */
 export type SessionDtoRow = Omit<
   SessionRow,
-  'transcript' | 'contentHash' | 'processingAttempts' | 'lastError' | 'createdAt' | 'updatedAt'
+  'transcript' | 'contentHash' | 'processingAttempts' | 'lastError' | 'unqueuedAt' | 'createdAt' | 'updatedAt'
 > & { hasTranscript: boolean };
 export type SessionWithNames = {
   session: SessionDtoRow;
@@ -230,6 +230,7 @@ const {
   contentHash: _contentHash,
   processingAttempts: _processingAttempts,
   lastError: _lastError,
+  unqueuedAt: _unqueuedAt,
   createdAt: _createdAt,
   updatedAt: _updatedAt,
   ...dtoColumns
