@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'intervention.changed',
   'analytics.updated',
   'system.test',
+  'customer_health_updated',
 ] as const;
 export type TEventType = (typeof EVENT_TYPES)[number] | (string & {});
 

@@ -87,6 +87,9 @@ const ZEnv = z.object({
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LIST_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
   LIST_COUNT_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(10),
+  CHURN_HORIZON_DAYS: z.coerce.number().int().min(7).max(365).default(60),
+  CHURN_SNAPSHOT_STEP_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  CHURN_TRAINING_WINDOW_DAYS: z.coerce.number().int().min(14).max(1_095).default(180),
 });
 
 export type Config = {
@@ -133,6 +136,11 @@ export type Config = {
    * estimate, cached per list and filters for countCacheSeconds (0: not cached).
    */
   lists: { exactCountLimit: number; countCacheSeconds: number };
+  /**
+   * Churn model training: the label horizon (no completed session in this many days after a cut-off = churned),
+   * the spacing of training snapshots and how far back training cut-offs go.
+   */
+  churn: { horizonDays: number; snapshotStepDays: number; trainingWindowDays: number };
   version: string;
 };
 
@@ -205,6 +213,11 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
     startupWaitS: e.STARTUP_WAIT_S,
     workerHealthPort: e.WORKER_HEALTH_PORT,
     lists: { exactCountLimit: e.LIST_EXACT_COUNT_LIMIT, countCacheSeconds: e.LIST_COUNT_CACHE_SECONDS },
+    churn: {
+      horizonDays: e.CHURN_HORIZON_DAYS,
+      snapshotStepDays: e.CHURN_SNAPSHOT_STEP_DAYS,
+      trainingWindowDays: e.CHURN_TRAINING_WINDOW_DAYS,
+    },
     version: readVersion(),
   };
 }

@@ -23,3 +23,10 @@ export {
 export { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './sessions.jobs';
 export { sessionsRoutes } from './sessions.routes';
 export { createSessionService, type SessionService } from './sessions.service';
+export {
+  findExistingStudentIds,
+  listStudentSessions,
+  studentsWithSessionsSince,
+  type StudentSessionRow,
+} from './student-reads';
+export { createWebhookVerifier, WebhookSignatureError, type WebhookVerifier } from './webhook-signature';
