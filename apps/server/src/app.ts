@@ -34,6 +34,7 @@ import {
   sessionDetailRoutes,
   tutorsRoutes,
 } from './modules/quality/index';
+import { customersRoutes, operationsIngestRoutes } from './modules/operations/index';
 import { aiUsageRoutes } from './platform/ai/usage.routes';
 import { accessControl } from './platform/auth/access.plugin';
 import { AppError } from './platform/errors';
@@ -306,6 +307,12 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   await app.register(analyticsRoutes({ analytics: services.analytics, tier3: services.tier3 }));
   await app.register(aiUsageRoutes({ usage: services.aiUsage }));
   await app.register(deadLetterRoutes({ deadLetters: services.deadLetters }));
+  await app.register(
+    operationsIngestRoutes({ ingest: services.ingest, webhookSecret: rt.config.webhookSecret, clock: rt.clock }),
+  );
+  await app.register(
+    customersRoutes({ customers: services.customers, churn: services.churn, audit: services.audit }),
+  );
   await app.register(
     eventsRoutes({
       events: services.events,

@@ -22,6 +22,12 @@ import {
   invalidatesQuality,
   QUALITY_READ_TAG,
 } from './modules/quality/index';
+import {
+  createChurnService,
+  createCustomerService,
+  createIngestRegistry,
+  createIngestService,
+} from './modules/operations/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';
@@ -103,6 +109,9 @@ export function createServices(rt: Runtime) {
   const sessionDetail = createSessionDetailService({ db, sessions, scores });
   const aiUsage = createAiUsageService({ db, clock, prices: rt.config.ai.prices });
   const deadLetters = createDeadLetterService({ db, queue: rt.queue, clock, audit });
+  const ingest = createIngestService({ db, clock, registry: createIngestRegistry({ clock }) });
+  const churn = createChurnService({ db, clock, events, logger: rt.logger, settings: rt.config.churn });
+  const customers = createCustomerService({ db, clock, listTotals });
   return {
     audit,
     tokens,
@@ -121,6 +130,9 @@ export function createServices(rt: Runtime) {
     sessionDetail,
     aiUsage,
     deadLetters,
+    ingest,
+    churn,
+    customers,
   };
 }
 

@@ -13,6 +13,7 @@ import {
   loadNlp,
   ROLLING_MEAN_POLICY,
 } from './modules/quality/index';
+import { createCustomerJobs } from './modules/operations/index';
 import { createPriorityGate } from './platform/priority';
 import type { Runtime } from './runtime';
 import type { Services } from './services';
@@ -64,6 +65,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
   const sessionJobs = createSessionJobs({ sessions: services.sessions, logger: rt.logger });
   const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
   const reportJobs = createReportJobs({ reports: services.reports });
+  const customerJobs = createCustomerJobs({ churn: services.churn, ingest: services.ingest });
   // A single weak transcript is noise; a tutor whose recent analyses average below the bar is a coaching
   // case (critical red flags still flag on one session).
   const tier2 = createTier2Handler({
@@ -104,6 +106,11 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
         gate.background(() => services.reports.sendReport(payload.reportId, ctx)),
       ...tier3Jobs.handlers,
       ...reportJobs.handlers,
+      // Churn training and scoring are long background work: they yield to tier 1 like mail does.
+      'operations.churn-train': (payload, ctx) =>
+        gate.background(() => customerJobs.handlers['operations.churn-train']!(payload, ctx)),
+      'operations.churn-score': (payload, ctx) =>
+        gate.background(() => customerJobs.handlers['operations.churn-score']!(payload, ctx)),
     },
     { concurrency: opts.concurrency ?? 4 },
   );
@@ -113,6 +120,8 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
   await reportJobs.schedule(rt.queue);
   // Tier 3 (trends, percentiles, churn risk), nightly at 02:00 UTC.
   await tier3Jobs.schedule(rt.queue);
+  // Customer health: weekly retraining (Sunday), daily scoring at 03:00, changed customers every 15 minutes.
+  await customerJobs.schedule(rt.queue);
 
   // Everything durable but unsent is swept from Postgres: sessions still `received` and mails still `pending`.
   const sweepAll = async (why: string, opts: { staleAfterMs?: number } = {}) => {
