@@ -69,7 +69,7 @@ CREATE TABLE "customers" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "customers_customer_id_unique" UNIQUE("customer_id"),
-	CONSTRAINT "customers_risk_rank_check" CHECK ("customers"."risk_rank" between -1 and 1000000)
+	CONSTRAINT "customers_risk_rank_check" CHECK ("customers"."risk_rank" between -1 and 1000000000)
 );
 --> statement-breakpoint
 CREATE TABLE "operations_webhook_deliveries" (

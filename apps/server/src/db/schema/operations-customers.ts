@@ -88,7 +88,7 @@ export const customers = pgTable(
     deletedAt: ts('deleted_at'),
     /** Latest health score (history in customer_health_scores). */
     churnProbability: doublePrecision('churn_probability'),
-    /** round(probability × 1e6): an integer key for sorting by risk with a cursor. */
+    /** round(probability × 1e9): an integer key for sorting by risk with a cursor (-1: not scored). */
     riskRank: integer('risk_rank').notNull().default(-1),
     riskTier: text('risk_tier', { enum: HEALTH_RISK_TIERS }),
     healthScoredAt: ts('health_scored_at'),
@@ -115,7 +115,7 @@ export const customers = pgTable(
       .on(t.acquisitionChannel, t.riskRank, t.id)
       .where(sql`${t.deletedAt} is null`),
     index('customers_data_changed_idx').on(t.dataChangedAt),
-    check('customers_risk_rank_check', sql`${t.riskRank} between -1 and 1000000`),
+    check('customers_risk_rank_check', sql`${t.riskRank} between -1 and 1000000000`),
   ],
 );
 

@@ -4,6 +4,7 @@
  * rollback to any stored version, and scoring (every customer daily, changed customers every 15 minutes)
  * into customer_health_scores with the latest score beside the customer.
  */
+import { randomUUID } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { TChurnModelSummary } from '@tutorpulse/contracts/operations-customers';
 import type { Db } from '../../../db/client';
@@ -139,7 +140,7 @@ export function createChurnService(deps: {
           update customers c
           set churn_probability = v.p, risk_rank = v.r, risk_tier = v.t, health_scored_at = ${now.toISOString()}::timestamptz
           from unnest(${sql.param(rows.map((r) => r.c.id))}::uuid[], ${sql.param(rows.map((r) => r.e.probability))}::float8[],
-                      ${sql.param(rows.map((r) => Math.round(r.e.probability * 1e6)))}::int[],
+                      ${sql.param(rows.map((r) => Math.round(r.e.probability * 1e9)))}::int[],
                       ${sql.param(rows.map((r) => r.e.tier))}::text[]) as v(id, p, r, t)
           where c.id = v.id`);
       });
@@ -217,7 +218,8 @@ export function createChurnService(deps: {
           );
         throw err;
       }
-      const version = `churn-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+      // The time names it; the suffix keeps two trainings in the same second apart.
+      const version = `churn-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 6)}`;
       let model: ChurnModel;
       try {
         model = trainChurnModel({ snapshots, split, version, createdAt: now, horizonDays });

@@ -145,10 +145,10 @@ export async function findChangedCustomerIds(db: DbOrTx, studentIds: readonly st
       and(
         isNull(customers.deletedAt),
         studentIds.length > 0
-          ? sql`(${customers.healthScoredAt} is null or ${customers.dataChangedAt} > ${customers.healthScoredAt}
+          ? sql`(${customers.healthScoredAt} is null or ${customers.dataChangedAt} >= ${customers.healthScoredAt}
                  or ${customers.id} in (select customer_id from customer_students
                                          where student_id = any(${sql.param([...studentIds])}::text[])))`
-          : sql`(${customers.healthScoredAt} is null or ${customers.dataChangedAt} > ${customers.healthScoredAt})`,
+          : sql`(${customers.healthScoredAt} is null or ${customers.dataChangedAt} >= ${customers.healthScoredAt})`,
       ),
     );
   return res.map((r) => r.id);
