@@ -15,7 +15,10 @@ import { writeChurnPopulation } from '../src/cli/seed/operations-customers';
 import { churnModels, customerHealthScores, customers, events, supportCalls } from '../src/db/schema/index';
 import { parseChurnModel } from '../src/modules/operations/churn/model';
 import { buildSnapshots } from '../src/modules/operations/churn/snapshots';
-import { listLiveCustomerIds, loadCustomerHistories } from '../src/modules/operations/customers/customer-history';
+import {
+  listLiveCustomerIds,
+  loadCustomerHistories,
+} from '../src/modules/operations/customers/customer-history';
 import {
   bearer,
   createTestApp,
@@ -30,7 +33,12 @@ import { signWebhook } from './helpers/webhooks';
 let t: TestApp;
 const roles = ['admin', 'operator', 'viewer', 'coach'] as const;
 const s = {} as Record<(typeof roles)[number], Session>;
-const pop = generateChurnPopulation({ seed: 7, customers: 500, days: 420, end: new Date('2026-11-20T00:00:00Z') });
+const pop = generateChurnPopulation({
+  seed: 7,
+  customers: 500,
+  days: 420,
+  end: new Date('2026-11-20T00:00:00Z'),
+});
 const NOW = pop.end;
 
 beforeAll(async () => {
@@ -111,7 +119,13 @@ describe('POST /api/webhooks/operations', () => {
     expect(res.json()).toMatchObject({ code: 'UNKNOWN_STUDENT' });
     const call = await deliver({
       type: 'support_call.created',
-      data: { call_id: 'c-x', customer_id: 'nobody', called_at: '2026-11-19T10:00:00Z', reason_code: 'billing', duration_seconds: 60 },
+      data: {
+        call_id: 'c-x',
+        customer_id: 'nobody',
+        called_at: '2026-11-19T10:00:00Z',
+        reason_code: 'billing',
+        duration_seconds: 60,
+      },
     });
     expect(call.statusCode).toBe(422);
     expect(call.json()).toMatchObject({ code: 'UNKNOWN_CUSTOMER' });
@@ -126,7 +140,14 @@ describe('POST /api/webhooks/operations', () => {
   it('stores a support call for a known customer', async () => {
     const res = await deliver({
       type: 'support_call.created',
-      data: { call_id: 'c-1', customer_id: 'wh-cus-1', called_at: '2026-11-19T10:00:00Z', reason_code: 'billing', duration_seconds: 240, resolved: true },
+      data: {
+        call_id: 'c-1',
+        customer_id: 'wh-cus-1',
+        called_at: '2026-11-19T10:00:00Z',
+        reason_code: 'billing',
+        duration_seconds: 240,
+        resolved: true,
+      },
     });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ outcome: 'created', id: 'c-1' });
@@ -141,24 +162,68 @@ describe('POST /api/operations/import/:kind', () => {
       headers: bearer(s.operator),
       payload: {
         records: [
-          { call_id: 'c-2', customer_id: 'wh-cus-1', called_at: '2026-11-18T10:00:00Z', reason_code: 'tutor', duration_seconds: 100 },
-          { call_id: 'c-3', customer_id: 'ghost', called_at: '2026-11-18T10:00:00Z', reason_code: 'tutor', duration_seconds: 100 },
-          { call_id: 'c-4', customer_id: 'wh-cus-1', called_at: 'not a date', reason_code: 'tutor', duration_seconds: 100 },
+          {
+            call_id: 'c-2',
+            customer_id: 'wh-cus-1',
+            called_at: '2026-11-18T10:00:00Z',
+            reason_code: 'tutor',
+            duration_seconds: 100,
+          },
+          {
+            call_id: 'c-3',
+            customer_id: 'ghost',
+            called_at: '2026-11-18T10:00:00Z',
+            reason_code: 'tutor',
+            duration_seconds: 100,
+          },
+          {
+            call_id: 'c-4',
+            customer_id: 'wh-cus-1',
+            called_at: 'not a date',
+            reason_code: 'tutor',
+            duration_seconds: 100,
+          },
         ],
       },
     });
     expect(res.statusCode).toBe(207);
     const body = res.json();
     expect(body).toMatchObject({ received: 3, created: 1, failed: 2 });
-    expect(body.results[1]).toMatchObject({ index: 1, outcome: 'failed', error: { code: 'UNKNOWN_CUSTOMER' } });
-    expect(body.results[2]).toMatchObject({ index: 2, outcome: 'failed', error: { code: 'VALIDATION_FAILED' } });
+    expect(body.results[1]).toMatchObject({
+      index: 1,
+      outcome: 'failed',
+      error: { code: 'UNKNOWN_CUSTOMER' },
+    });
+    expect(body.results[2]).toMatchObject({
+      index: 2,
+      outcome: 'failed',
+      error: { code: 'VALIDATION_FAILED' },
+    });
   });
 
   it('answers 404 for an unknown kind and 403 to viewers and coaches', async () => {
     const payload = { records: [{}] };
-    expect((await t.app.inject({ method: 'POST', url: '/api/operations/import/nope', headers: bearer(s.admin), payload })).statusCode).toBe(404);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/operations/import/nope',
+          headers: bearer(s.admin),
+          payload,
+        })
+      ).statusCode,
+    ).toBe(404);
     for (const role of ['viewer', 'coach'] as const)
-      expect((await t.app.inject({ method: 'POST', url: '/api/operations/import/goals', headers: bearer(s[role]), payload })).statusCode).toBe(403);
+      expect(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/operations/import/goals',
+            headers: bearer(s[role]),
+            payload,
+          })
+        ).statusCode,
+      ).toBe(403);
   });
 });
 
@@ -177,9 +242,15 @@ describe('tutorpulse import', () => {
       ].join('\n'),
     );
     const errs: string[] = [];
-    const summary = await runImport(t.app.services.ingest, 'customers', file, { batch: 2, quiet: true, maxErrors: 10 }, {
-      err: (l) => errs.push(l),
-    });
+    const summary = await runImport(
+      t.app.services.ingest,
+      'customers',
+      file,
+      { batch: 2, quiet: true, maxErrors: 10 },
+      {
+        err: (l) => errs.push(l),
+      },
+    );
     expect(summary).toMatchObject({ rows: 4, created: 1, unchanged: 1, failed: 2 });
     expect(summary.errors.map((e) => [e.line, e.code])).toEqual([
       [3, 'UNKNOWN_STUDENT'],
@@ -194,7 +265,11 @@ describe('churn training, activation and scoring', () => {
   let secondId: string;
 
   it('trains a first version, activates it and scores every customer', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/models/churn/train', headers: bearer(s.admin) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/models/churn/train',
+      headers: bearer(s.admin),
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.activated).toBe(true);
@@ -204,12 +279,19 @@ describe('churn training, activation and scoring', () => {
       .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(customerHealthScores);
     expect(scored[0]!.n).toBeGreaterThanOrEqual(pop.customers.length);
-    const [e] = await t.rt.database.db.select().from(events).where(eq(events.type, 'customer_health_updated'));
+    const [e] = await t.rt.database.db
+      .select()
+      .from(events)
+      .where(eq(events.type, 'customer_health_updated'));
     expect(e).toBeDefined();
   });
 
   it('does not activate a retrain that does not beat the active model on the same holdout', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/models/churn/train', headers: bearer(s.admin) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/models/churn/train',
+      headers: bearer(s.admin),
+    });
     // The same data gives the same model: no gain, so it stays inactive (its version name is distinct).
     if (res.statusCode === 500) throw new Error(res.body);
     expect(res.statusCode).toBe(200);
@@ -232,17 +314,31 @@ describe('churn training, activation and scoring', () => {
     expect(verdict.activated).toBe(false);
     expect(verdict.model.is_active).toBe(false);
 
-    const rollback = await t.app.inject({ method: 'POST', url: `/api/models/${secondId}/activate`, headers: bearer(s.admin) });
+    const rollback = await t.app.inject({
+      method: 'POST',
+      url: `/api/models/${secondId}/activate`,
+      headers: bearer(s.admin),
+    });
     expect(rollback.statusCode).toBe(200);
     expect(rollback.json()).toMatchObject({ id: secondId, is_active: true });
-    const back = await t.app.inject({ method: 'POST', url: `/api/models/${firstId}/activate`, headers: bearer(s.admin) });
+    const back = await t.app.inject({
+      method: 'POST',
+      url: `/api/models/${firstId}/activate`,
+      headers: bearer(s.admin),
+    });
     expect(back.json()).toMatchObject({ id: firstId, is_active: true });
-    const list = (await t.app.inject({ method: 'GET', url: '/api/models', headers: bearer(s.viewer) })).json();
+    const list = (
+      await t.app.inject({ method: 'GET', url: '/api/models', headers: bearer(s.viewer) })
+    ).json();
     expect(list.data.filter((m: { is_active: boolean }) => m.is_active)).toHaveLength(1);
   });
 
   it('puts planted churners at the top and names their cause in the top 3 factors', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/customers?limit=10', headers: bearer(s.viewer) });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/customers?limit=10',
+      headers: bearer(s.viewer),
+    });
     expect(res.statusCode).toBe(200);
     const page = res.json();
     const probs = page.data.map((c: { health: { churn_probability: number } }) => c.health.churn_probability);
@@ -250,12 +346,18 @@ describe('churn training, activation and scoring', () => {
     const ranks = probs.map((p: number) => Math.round(p * 1e9));
     expect([...ranks].sort((a, b) => b - a)).toEqual(ranks);
     const top = page.data[0].id as string;
-    const health = (await t.app.inject({ method: 'GET', url: `/api/customers/${top}/health`, headers: bearer(s.operator) })).json();
+    const health = (
+      await t.app.inject({ method: 'GET', url: `/api/customers/${top}/health`, headers: bearer(s.operator) })
+    ).json();
     expect(health.top_risk_factors.length).toBeGreaterThan(0);
     expect(health.top_risk_factors[0].words).toEqual(expect.any(String));
     expect(health.top_risk_factors[0].intervention).toEqual(expect.any(String));
     expect(health.history.length).toBeGreaterThanOrEqual(1);
-    const next = await t.app.inject({ method: 'GET', url: `/api/customers?limit=10&cursor=${page.next_cursor}`, headers: bearer(s.viewer) });
+    const next = await t.app.inject({
+      method: 'GET',
+      url: `/api/customers?limit=10&cursor=${page.next_cursor}`,
+      headers: bearer(s.viewer),
+    });
     expect(next.statusCode).toBe(200);
     expect(Math.round(next.json().data[0].health.churn_probability * 1e9)).toBeLessThanOrEqual(ranks.at(-1));
   });
@@ -264,7 +366,13 @@ describe('churn training, activation and scoring', () => {
     t.clock.advance(60_000);
     await deliver({
       type: 'support_call.created',
-      data: { call_id: 'c-9', customer_id: pop.customers[0]!.customerId, called_at: '2026-11-19T11:00:00Z', reason_code: 'billing', duration_seconds: 60 },
+      data: {
+        call_id: 'c-9',
+        customer_id: pop.customers[0]!.customerId,
+        called_at: '2026-11-19T11:00:00Z',
+        reason_code: 'billing',
+        duration_seconds: 60,
+      },
     });
     const r = await t.app.services.churn.rescoreChanged();
     expect(r.scored).toBeGreaterThanOrEqual(1);
@@ -273,7 +381,13 @@ describe('churn training, activation and scoring', () => {
 });
 
 describe('routes × roles', () => {
-  const read = ['/api/customers', '/api/customers/at-risk', '/api/models', '/api/customers/wh-cus-1', '/api/customers/wh-cus-1/health'];
+  const read = [
+    '/api/customers',
+    '/api/customers/at-risk',
+    '/api/models',
+    '/api/customers/wh-cus-1',
+    '/api/customers/wh-cus-1/health',
+  ];
   it.each(read)('GET %s: admin, operator and viewer read; coach 403; anonymous 401', async (url) => {
     for (const role of ['admin', 'operator', 'viewer'] as const)
       expect((await t.app.inject({ method: 'GET', url, headers: bearer(s[role]) })).statusCode).toBe(200);
@@ -282,28 +396,56 @@ describe('routes × roles', () => {
   });
 
   it('GET /api/customers/export.csv: admin and operator; viewer and coach 403', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/customers/export.csv?status=active', headers: bearer(s.operator) });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/customers/export.csv?status=active',
+      headers: bearer(s.operator),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     expect(res.body.split('\n')[0]).toMatch(/^customer_id,name/);
     expect(res.body.split('\n').length).toBeGreaterThan(pop.customers.length / 2);
-    expect((await t.app.inject({ method: 'GET', url: '/api/customers/export.csv', headers: bearer(s.admin) })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/customers/export.csv', headers: bearer(s.admin) }))
+        .statusCode,
+    ).toBe(200);
     for (const role of ['viewer', 'coach'] as const)
-      expect((await t.app.inject({ method: 'GET', url: '/api/customers/export.csv', headers: bearer(s[role]) })).statusCode).toBe(403);
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/customers/export.csv', headers: bearer(s[role]) }))
+          .statusCode,
+      ).toBe(403);
   });
 
   it('POST train and activate: admin only', async () => {
     const [m] = await t.rt.database.db.select().from(churnModels).limit(1);
     for (const role of ['operator', 'viewer', 'coach'] as const) {
-      expect((await t.app.inject({ method: 'POST', url: '/api/models/churn/train', headers: bearer(s[role]) })).statusCode).toBe(403);
-      expect((await t.app.inject({ method: 'POST', url: `/api/models/${m!.id}/activate`, headers: bearer(s[role]) })).statusCode).toBe(403);
+      expect(
+        (await t.app.inject({ method: 'POST', url: '/api/models/churn/train', headers: bearer(s[role]) }))
+          .statusCode,
+      ).toBe(403);
+      expect(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: `/api/models/${m!.id}/activate`,
+            headers: bearer(s[role]),
+          })
+        ).statusCode,
+      ).toBe(403);
     }
     expect((await t.app.inject({ method: 'POST', url: '/api/models/churn/train' })).statusCode).toBe(401);
   });
 
   it('GET /api/customers/:id answers 404 for an unknown customer; filters narrow the list', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/api/customers/nobody', headers: bearer(s.admin) })).statusCode).toBe(404);
-    const res = await t.app.inject({ method: 'GET', url: '/api/customers?channel=referral&search=wh-cus', headers: bearer(s.admin) });
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/customers/nobody', headers: bearer(s.admin) }))
+        .statusCode,
+    ).toBe(404);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/customers?channel=referral&search=wh-cus',
+      headers: bearer(s.admin),
+    });
     expect(res.json().data.map((c: { id: string }) => c.id)).toEqual(['wh-cus-1']);
   });
 });

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { ZCursorPage, ZCursorPagination, ZInstant, ZText } from './common';
 
-const ZPlatformId = ZText.min(1).max(255).regex(/^\S(.*\S)?$/, 'must not start or end with whitespace');
+const ZPlatformId = ZText.min(1)
+  .max(255)
+  .regex(/^\S(.*\S)?$/, 'must not start or end with whitespace');
 
 export const CUSTOMER_STATUSES = ['active', 'paused', 'churned'] as const;
 export const CUSTOMER_KINDS = ['family', 'adult_learner'] as const;
@@ -253,7 +255,13 @@ export const ZChurnModelSummary = z
       recall_at_threshold: z.number().nullable(),
       precision_at_threshold: z.number().nullable(),
       calibration: z.array(
-        z.object({ from: z.number(), to: z.number(), count: z.number(), mean_predicted: z.number(), observed_rate: z.number() }),
+        z.object({
+          from: z.number(),
+          to: z.number(),
+          count: z.number(),
+          mean_predicted: z.number(),
+          observed_rate: z.number(),
+        }),
       ),
     }),
     threshold: z.number(),

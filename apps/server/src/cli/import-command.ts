@@ -85,7 +85,10 @@ export async function runImport(
     bar?.update(summary.rows, { failed: summary.failed });
     batch = [];
   };
-  for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  for await (const rec of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
     batch.push({ line: rec.info.lines, row: rec.record });
     if (batch.length >= opts.batch) await flush();
   }

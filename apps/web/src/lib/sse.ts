@@ -25,6 +25,7 @@ export const INVALIDATIONS = {
   'intervention.changed': [['interventions'], ['flags'], ['tutors'], ['dashboard']],
   'analytics.updated': [['analytics'], ['customers'], ['forecasts'], ['tutors'], ['dashboard']],
   'system.test': [['health']],
+  customer_health_updated: [['customers'], ['dashboard']],
 } as const satisfies Record<KnownEventType, readonly QueryKey[]>;
 
 export function getInvalidations(type: string): readonly QueryKey[] {

@@ -30,12 +30,16 @@ async function insertAll<T extends Parameters<typeof bulkInsert>[0]>(
 ) {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
-    if (part.length > 0) await db.execute(sql`insert into ${bulkInsert(table, part).sql} on conflict do nothing`);
+    if (part.length > 0)
+      await db.execute(sql`insert into ${bulkInsert(table, part).sql} on conflict do nothing`);
   }
 }
 
 export async function writeChurnPopulation(db: Db, pop: ChurnPopulation): Promise<{ sessions: number }> {
-  await db.insert(subjects).values({ id: 'general', name: 'General', category: 'general' }).onConflictDoNothing();
+  await db
+    .insert(subjects)
+    .values({ id: 'general', name: 'General', category: 'general' })
+    .onConflictDoNothing();
   const tutorIds = new Set<string>();
   for (const c of pop.customers) for (const s of c.sessions) tutorIds.add(s.tutorId);
   await insertAll(
@@ -46,7 +50,11 @@ export async function writeChurnPopulation(db: Db, pop: ChurnPopulation): Promis
   await insertAll(
     db,
     students,
-    pop.customers.map((c) => ({ id: `stu-${c.customerId}`, name: `Student ${c.customerId}`, signedUpAt: c.signedUpAt })),
+    pop.customers.map((c) => ({
+      id: `stu-${c.customerId}`,
+      name: `Student ${c.customerId}`,
+      signedUpAt: c.signedUpAt,
+    })),
   );
   const sessionRows: Array<typeof sessions.$inferInsert> = [];
   let n = 0;

@@ -52,7 +52,13 @@ export async function listStudentSessions(
     left join reschedules r on r.session_id = s.id
     where s.student_id = any(${sql.param([...new Set(studentIds)])}::text[])
     order by s.session_start_time, s.id`);
-  return rowsOf<StudentSessionRow & { startsAt: Date | string; endsAt: Date | string; rescheduleRequestedAt: Date | string | null }>(res).map((r) => ({
+  return rowsOf<
+    StudentSessionRow & {
+      startsAt: Date | string;
+      endsAt: Date | string;
+      rescheduleRequestedAt: Date | string | null;
+    }
+  >(res).map((r) => ({
     ...r,
     studentRating: r.studentRating === null ? null : Number(r.studentRating),
     startsAt: new Date(r.startsAt),

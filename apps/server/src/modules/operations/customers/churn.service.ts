@@ -19,11 +19,7 @@ import { explainChurnScore, type RiskFactor } from '../churn/explain';
 import { computeFeatures, toFeatureRow } from '../churn/features';
 import { compileModel, parseChurnModel, trainChurnModel, type ChurnModel } from '../churn/model';
 import { buildSnapshots, cutoffSchedule, planTimeSplit } from '../churn/snapshots';
-import {
-  findChangedCustomerIds,
-  listLiveCustomerIds,
-  loadCustomerHistories,
-} from './customer-history';
+import { findChangedCustomerIds, listLiveCustomerIds, loadCustomerHistories } from './customer-history';
 
 const DAY = 86_400_000;
 const SCORE_CHUNK = 2_000;
@@ -111,12 +107,14 @@ export function createChurnService(deps: {
         ).map((r) => [r.id, r.tier]),
       );
       // A customer whose signup date is still ahead has nothing to describe yet.
-      const rows = loaded.filter((c) => c.history.signedUpAt.getTime() <= now.getTime()).map((c) => {
-        const features = computeFeatures(c.history, now);
-        const row = toFeatureRow(features);
-        const e = explainChurnScore(active.model, features, { compiled, row });
-        return { c, features, e };
-      });
+      const rows = loaded
+        .filter((c) => c.history.signedUpAt.getTime() <= now.getTime())
+        .map((c) => {
+          const features = computeFeatures(c.history, now);
+          const row = toFeatureRow(features);
+          const e = explainChurnScore(active.model, features, { compiled, row });
+          return { c, features, e };
+        });
       await db.transaction(async (tx) => {
         for (let j = 0; j < rows.length; j += 500) {
           await tx.insert(customerHealthScores).values(
@@ -190,7 +188,8 @@ export function createChurnService(deps: {
       const now = clock.now();
       const ids = await listLiveCustomerIds(db);
       const loaded = await loadCustomerHistories(db, ids);
-      if (loaded.length === 0) throw new AppError('NOT_ENOUGH_HISTORY', 'No customers to train on', undefined, 422);
+      if (loaded.length === 0)
+        throw new AppError('NOT_ENOUGH_HISTORY', 'No customers to train on', undefined, 422);
       const firstSignup = Math.min(...loaded.map((c) => c.history.signedUpAt.getTime()));
       const horizonDays = settings.horizonDays;
       let split;
@@ -219,7 +218,10 @@ export function createChurnService(deps: {
         throw err;
       }
       // The time names it; the suffix keeps two trainings in the same second apart.
-      const version = `churn-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 6)}`;
+      const version = `churn-${now
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 6)}`;
       let model: ChurnModel;
       try {
         model = trainChurnModel({ snapshots, split, version, createdAt: now, horizonDays });
@@ -228,7 +230,11 @@ export function createChurnService(deps: {
           throw new AppError('NOT_ENOUGH_HISTORY', `Cannot train: ${err.message}`, undefined, 422);
         throw err;
       }
-      return storeAndMaybeActivate(model, snapshots.filter((s) => split.holdout.some((h) => h.getTime() === s.cutoff.getTime())), opts.by ?? null);
+      return storeAndMaybeActivate(
+        model,
+        snapshots.filter((s) => split.holdout.some((h) => h.getTime() === s.cutoff.getTime())),
+        opts.by ?? null,
+      );
     },
 
     /** Makes a stored version the active one (a rollback when it is an older one), then re-scores everyone. */
@@ -294,7 +300,10 @@ export function createChurnService(deps: {
       .returning();
     if (verdict.activate) await setActive(row!.id, by);
     const [after] = await db.select().from(churnModels).where(eq(churnModels.id, row!.id));
-    deps.logger.info({ version: model.version, activated: verdict.activate, reason: verdict.reason }, 'churn model trained');
+    deps.logger.info(
+      { version: model.version, activated: verdict.activate, reason: verdict.reason },
+      'churn model trained',
+    );
     return { model: toModelSummary(after!), activated: verdict.activate, reason: verdict.reason };
   }
 }

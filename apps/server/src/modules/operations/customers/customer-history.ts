@@ -108,7 +108,11 @@ export async function loadCustomerHistories(db: DbOrTx, ids: readonly string[]):
       callsOf.set(c.customerId, l);
     }
     const goals = await db
-      .select({ customerId: customerGoals.customerId, setAt: customerGoals.setAt, completedAt: customerGoals.completedAt })
+      .select({
+        customerId: customerGoals.customerId,
+        setAt: customerGoals.setAt,
+        completedAt: customerGoals.completedAt,
+      })
       .from(customerGoals)
       .where(inArray(customerGoals.customerId, part));
     for (const g of goals) {

@@ -60,7 +60,8 @@ function canonical(value: unknown): string {
 }
 
 const sameTime = (a: Date | null, b: string | null | undefined) =>
-  (a === null && (b === null || b === undefined)) || (a !== null && b != null && a.getTime() === Date.parse(b));
+  (a === null && (b === null || b === undefined)) ||
+  (a !== null && b != null && a.getTime() === Date.parse(b));
 
 async function findCustomerIds(tx: DbOrTx, platformIds: string[]): Promise<Map<string, string>> {
   if (platformIds.length === 0) return new Map();
@@ -154,7 +155,9 @@ export function createCustomerUpsertHandler(deps: IngestDeps): IngestHandler<TCu
             .insert(customers)
             .values({ ...values, dataChangedAt: now, createdAt: now, updatedAt: now })
             .returning({ id: customers.id });
-          await tx.insert(customerStudents).values(studentIds.map((studentId) => ({ customerId: row!.id, studentId })));
+          await tx
+            .insert(customerStudents)
+            .values(studentIds.map((studentId) => ({ customerId: row!.id, studentId })));
           out.push({ outcome: 'created', id: r.customer_id });
           continue;
         }
@@ -221,7 +224,11 @@ export function createSupportCallHandler(deps: IngestDeps): IngestHandler<TSuppo
         const customerUuid = ids.get(r.customer_id);
         if (!customerUuid) {
           out.push({
-            error: { code: 'UNKNOWN_CUSTOMER', message: `Unknown customer id ${r.customer_id}`, field: 'customer_id' },
+            error: {
+              code: 'UNKNOWN_CUSTOMER',
+              message: `Unknown customer id ${r.customer_id}`,
+              field: 'customer_id',
+            },
           });
           continue;
         }
@@ -234,7 +241,9 @@ export function createSupportCallHandler(deps: IngestDeps): IngestHandler<TSuppo
         };
         const [existing] = await tx.select().from(supportCalls).where(eq(supportCalls.callId, r.call_id));
         if (!existing) {
-          await tx.insert(supportCalls).values({ ...values, callId: r.call_id, createdAt: now, updatedAt: now });
+          await tx
+            .insert(supportCalls)
+            .values({ ...values, callId: r.call_id, createdAt: now, updatedAt: now });
           out.push({ outcome: 'created', id: r.call_id });
           changed.push(customerUuid);
         } else if (
@@ -246,7 +255,10 @@ export function createSupportCallHandler(deps: IngestDeps): IngestHandler<TSuppo
         ) {
           out.push({ outcome: 'unchanged', id: r.call_id });
         } else {
-          await tx.update(supportCalls).set({ ...values, updatedAt: now }).where(eq(supportCalls.id, existing.id));
+          await tx
+            .update(supportCalls)
+            .set({ ...values, updatedAt: now })
+            .where(eq(supportCalls.id, existing.id));
           out.push({ outcome: 'updated', id: r.call_id });
           changed.push(customerUuid, existing.customerId);
         }
@@ -284,7 +296,11 @@ export function createGoalUpsertHandler(deps: IngestDeps): IngestHandler<TGoalRe
         const customerUuid = ids.get(r.customer_id);
         if (!customerUuid) {
           out.push({
-            error: { code: 'UNKNOWN_CUSTOMER', message: `Unknown customer id ${r.customer_id}`, field: 'customer_id' },
+            error: {
+              code: 'UNKNOWN_CUSTOMER',
+              message: `Unknown customer id ${r.customer_id}`,
+              field: 'customer_id',
+            },
           });
           continue;
         }
@@ -292,7 +308,12 @@ export function createGoalUpsertHandler(deps: IngestDeps): IngestHandler<TGoalRe
           const [link] = await tx
             .select({ studentId: customerStudents.studentId })
             .from(customerStudents)
-            .where(and(eq(customerStudents.customerId, customerUuid), eq(customerStudents.studentId, r.student_id)));
+            .where(
+              and(
+                eq(customerStudents.customerId, customerUuid),
+                eq(customerStudents.studentId, r.student_id),
+              ),
+            );
           if (!link) {
             out.push({
               error: {
@@ -315,7 +336,9 @@ export function createGoalUpsertHandler(deps: IngestDeps): IngestHandler<TGoalRe
         };
         const [existing] = await tx.select().from(customerGoals).where(eq(customerGoals.goalId, r.goal_id));
         if (!existing) {
-          await tx.insert(customerGoals).values({ ...values, goalId: r.goal_id, createdAt: now, updatedAt: now });
+          await tx
+            .insert(customerGoals)
+            .values({ ...values, goalId: r.goal_id, createdAt: now, updatedAt: now });
           out.push({ outcome: 'created', id: r.goal_id });
           changed.push(customerUuid);
         } else if (
@@ -329,7 +352,10 @@ export function createGoalUpsertHandler(deps: IngestDeps): IngestHandler<TGoalRe
         ) {
           out.push({ outcome: 'unchanged', id: r.goal_id });
         } else {
-          await tx.update(customerGoals).set({ ...values, updatedAt: now }).where(eq(customerGoals.id, existing.id));
+          await tx
+            .update(customerGoals)
+            .set({ ...values, updatedAt: now })
+            .where(eq(customerGoals.id, existing.id));
           out.push({ outcome: 'updated', id: r.goal_id });
           changed.push(customerUuid, existing.customerId);
         }
@@ -339,4 +365,3 @@ export function createGoalUpsertHandler(deps: IngestDeps): IngestHandler<TGoalRe
     },
   };
 }
-

@@ -29,7 +29,11 @@ import type { CustomerService } from './customers.service';
 const errors = { 400: ZApiError, 401: ZApiError, 403: ZApiError };
 const READERS = access.roles('admin', 'operator', 'viewer');
 
-export function customersRoutes(deps: { customers: CustomerService; churn: ChurnService; audit: AuditService }) {
+export function customersRoutes(deps: {
+  customers: CustomerService;
+  churn: ChurnService;
+  audit: AuditService;
+}) {
   const { customers, churn } = deps;
   return async (base: FastifyInstance) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
@@ -110,7 +114,8 @@ export function customersRoutes(deps: { customers: CustomerService; churn: Churn
       {
         schema: {
           tags: ['operations'],
-          summary: 'Health: churn probability, tier, components (log-odds terms), top 3 factors in words, history',
+          summary:
+            'Health: churn probability, tier, components (log-odds terms), top 3 factors in words, history',
           params: ZCustomerParams,
           response: { 200: ZCustomerHealth, 404: ZApiError, ...errors },
         },

@@ -60,7 +60,12 @@ function escapeLike(s: string) {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export type CustomerFilters = { risk_tier?: TRiskTier; status?: TCustomer['status']; channel?: string; search?: string };
+export type CustomerFilters = {
+  risk_tier?: TRiskTier;
+  status?: TCustomer['status'];
+  channel?: string;
+  search?: string;
+};
 
 function filterWhere(f: CustomerFilters): SQL {
   const where: SQL[] = [isNull(customers.deletedAt)];
@@ -101,7 +106,11 @@ function toCustomer(r: CustomerRow, studentIds: string[]): TCustomer {
     student_ids: studentIds,
     health:
       r.churnProbability !== null && r.riskTier && r.healthScoredAt
-        ? { churn_probability: r.churnProbability, risk_tier: r.riskTier, scored_at: r.healthScoredAt.toISOString() }
+        ? {
+            churn_probability: r.churnProbability,
+            risk_tier: r.riskTier,
+            scored_at: r.healthScoredAt.toISOString(),
+          }
         : null,
   };
 }
@@ -132,9 +141,9 @@ export function createCustomerService(deps: { db: Db; clock: Clock; listTotals: 
       from customer_health_scores where customer_id = any(${sql.param(ids)}::uuid[])
       order by customer_id, calculated_at desc, id desc`);
     return new Map(
-      (res as unknown as { rows: Array<{ customerId: string; factors: CustomerRiskFactorJson[] | string }> }).rows.map(
-        (r) => [r.customerId, typeof r.factors === 'string' ? JSON.parse(r.factors) : r.factors],
-      ),
+      (
+        res as unknown as { rows: Array<{ customerId: string; factors: CustomerRiskFactorJson[] | string }> }
+      ).rows.map((r) => [r.customerId, typeof r.factors === 'string' ? JSON.parse(r.factors) : r.factors]),
     );
   }
 
@@ -158,7 +167,10 @@ export function createCustomerService(deps: { db: Db; clock: Clock; listTotals: 
         .limit(q.limit + 1)
         .offset(key ? 0 : q.offset);
       const page = takePage(rows, q.limit, sort, fingerprint, (r) => r.key);
-      const students = await studentsOf(db, page.rows.map((r) => r.row.id));
+      const students = await studentsOf(
+        db,
+        page.rows.map((r) => r.row.id),
+      );
       const total = await deps.listTotals.count(
         db,
         `customers:${fingerprint}`,
@@ -186,8 +198,12 @@ export function createCustomerService(deps: { db: Db; clock: Clock; listTotals: 
       const now = deps.clock.now().getTime();
       const [counts] = await db
         .select({
-          d90: sql<number>`count(*) filter (where ${supportCalls.calledAt} > ${new Date(now - 90 * DAY).toISOString()}::timestamptz)`.mapWith(Number),
-          d14: sql<number>`count(*) filter (where ${supportCalls.calledAt} > ${new Date(now - 14 * DAY).toISOString()}::timestamptz)`.mapWith(Number),
+          d90: sql<number>`count(*) filter (where ${supportCalls.calledAt} > ${new Date(now - 90 * DAY).toISOString()}::timestamptz)`.mapWith(
+            Number,
+          ),
+          d14: sql<number>`count(*) filter (where ${supportCalls.calledAt} > ${new Date(now - 14 * DAY).toISOString()}::timestamptz)`.mapWith(
+            Number,
+          ),
         })
         .from(supportCalls)
         .where(eq(supportCalls.customerId, row.id));
@@ -243,7 +259,12 @@ export function createCustomerService(deps: { db: Db; clock: Clock; listTotals: 
         .limit(90);
       const latest = history[0];
       const c = latest?.components as
-        | { intercept: number; log_odds: number; features: Record<string, number | string | null>; contributions: Array<{ factor: string; contribution: number }> }
+        | {
+            intercept: number;
+            log_odds: number;
+            features: Record<string, number | string | null>;
+            contributions: Array<{ factor: string; contribution: number }>;
+          }
         | undefined;
       return {
         customer_id: row.customerId,
@@ -257,7 +278,12 @@ export function createCustomerService(deps: { db: Db; clock: Clock; listTotals: 
             }
           : null,
         components: c
-          ? { intercept: c.intercept, log_odds: c.log_odds, features: c.features, contributions: c.contributions }
+          ? {
+              intercept: c.intercept,
+              log_odds: c.log_odds,
+              features: c.features,
+              contributions: c.contributions,
+            }
           : null,
         top_risk_factors: latest?.factors ?? [],
         history: history

@@ -20,12 +20,21 @@ import { access } from '../../../platform/auth/principal';
 import { createWebhookVerifier, WebhookSignatureError } from '../../sessions/index';
 import type { IngestService } from './ingest.service';
 
-const errors = { 400: ZApiError, 401: ZApiError, 403: ZApiError, 404: ZApiError, 413: ZApiError, 415: ZApiError };
+const errors = {
+  400: ZApiError,
+  401: ZApiError,
+  403: ZApiError,
+  404: ZApiError,
+  413: ZApiError,
+  415: ZApiError,
+};
 
 const ZWebhookHeaders = z.looseObject({
   'webhook-id': ZText.describe('Unique message id; a repeat is answered as the first time'),
   'webhook-timestamp': ZText.describe('Unix seconds; refused when more than 5 minutes off'),
-  'webhook-signature': ZText.describe('Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` entries'),
+  'webhook-signature': ZText.describe(
+    'Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` entries',
+  ),
 });
 
 export function operationsIngestRoutes(deps: { ingest: IngestService; webhookSecret: string; clock: Clock }) {
@@ -36,7 +45,9 @@ export function operationsIngestRoutes(deps: { ingest: IngestService; webhookSec
     await app.register(async (scope) => {
       // The signature covers the exact bytes: JSON is parsed only once verified.
       scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+      scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+        done(null, body),
+      );
       scope.withTypeProvider<ZodTypeProvider>().post(
         '/api/webhooks/operations',
         {

@@ -11,10 +11,7 @@
  */
 import { eq, lt } from 'drizzle-orm';
 import type { z } from 'zod';
-import type {
-  TImportResponse,
-  TOperationsWebhookAccepted,
-} from '@tutorpulse/contracts/operations-customers';
+import type { TImportResponse, TOperationsWebhookAccepted } from '@tutorpulse/contracts/operations-customers';
 import { ZOperationsEvent } from '@tutorpulse/contracts/operations-customers';
 import type { Db, DbOrTx } from '../../../db/client';
 import { operationsWebhookDeliveries } from '../../../db/schema/index';
@@ -66,7 +63,11 @@ export function createIngestService(deps: {
   }
 
   /** Validates and applies records of one handler in one transaction (the caller's, when given). */
-  async function applyWith(handler: AnyIngestHandler, records: unknown[], tx?: DbOrTx): Promise<ItemResult[]> {
+  async function applyWith(
+    handler: AnyIngestHandler,
+    records: unknown[],
+    tx?: DbOrTx,
+  ): Promise<ItemResult[]> {
     const results: ItemResult[] = new Array(records.length);
     const valid: unknown[] = [];
     const validIndex: number[] = [];
@@ -81,11 +82,15 @@ export function createIngestService(deps: {
       const run = async (t: DbOrTx) => handler.apply(t, valid);
       const applied: IngestResult[] = tx ? await run(tx) : await db.transaction(run);
       if (applied.length !== valid.length)
-        throw new Error(`ingest handler ${handler.kind} returned ${applied.length} results for ${valid.length} records`);
+        throw new Error(
+          `ingest handler ${handler.kind} returned ${applied.length} results for ${valid.length} records`,
+        );
       applied.forEach((r, i) => {
         const index = validIndex[i]!;
         results[index] =
-          'error' in r ? { index, outcome: 'failed', error: r.error } : { index, outcome: r.outcome, id: r.id };
+          'error' in r
+            ? { index, outcome: 'failed', error: r.error }
+            : { index, outcome: r.outcome, id: r.id };
       });
     }
     const changed = results.filter((r) => r.outcome === 'created' || r.outcome === 'updated').length;
@@ -118,7 +123,13 @@ export function createIngestService(deps: {
     /** Maps CSV rows (header → cell) to records of `kind` and imports them. */
     async importCsvRows(kind: string, rows: Record<string, string>[]): Promise<TImportResponse> {
       const handler = handlerForKind(kind);
-      return summarise(kind, await applyWith(handler, rows.map((r) => handler.fromCsvRow(r))));
+      return summarise(
+        kind,
+        await applyWith(
+          handler,
+          rows.map((r) => handler.fromCsvRow(r)),
+        ),
+      );
     },
 
     csvColumnsOf(kind: string): AnyIngestHandler {
