@@ -3,7 +3,7 @@
  * customer list and detail, health scores with their risk factors, and the churn model versions.
  */
 import { z } from 'zod';
-import { ZCursorPage, ZCursorPagination, ZInstant, ZText } from './common';
+import { ZCursorPage, ZCursorPagination, ZInstant, ZText, ZUuid } from './common';
 
 const ZPlatformId = ZText.min(1)
   .max(255)
@@ -14,6 +14,12 @@ export const CUSTOMER_KINDS = ['family', 'adult_learner'] as const;
 export const RISK_TIERS = ['low', 'medium', 'high', 'critical'] as const;
 export const ZRiskTier = z.enum(RISK_TIERS);
 export type TRiskTier = z.infer<typeof ZRiskTier>;
+
+/** A value of free-form attributes: text (checked like all text), a number, a boolean, null, or a list of them. */
+const ZScalar = z.union([ZText.max(2000), z.number(), z.boolean(), z.null()]);
+export const ZAttributeValue = z.union([ZScalar, z.array(ZScalar).max(100)]);
+/** One field of a batch record as sent (the kind's own schema then checks it): a value or one level of nesting. */
+const ZImportField = z.union([ZAttributeValue, z.record(ZText.max(100), ZAttributeValue)]);
 
 // ---------------------------------------------------------------------------------------------------------
 // Ingestion records (one per webhook event's `data`, REST batch item or CSV row)
@@ -30,7 +36,7 @@ export const ZCustomerRecord = z
     status: z.enum(CUSTOMER_STATUSES).default('active'),
     /** The students this customer pays for: every one must already be known (sent with its sessions). */
     student_ids: z.array(ZPlatformId).min(1).max(20),
-    attributes: z.record(ZText.max(100), z.unknown()).default({}),
+    attributes: z.record(ZText.max(100), ZAttributeValue).default({}),
     /** Set to soft-delete the customer; null restores it. */
     deleted_at: ZInstant.nullish(),
   })
@@ -85,7 +91,13 @@ export const ZIngestItemResult = z.object({
 });
 
 export const ZImportRequest = z
-  .object({ records: z.array(z.unknown()).min(1).max(1000) })
+  .object({
+    records: z
+      .array(z.record(ZText.max(100), ZImportField))
+      .min(1)
+      .max(1000)
+      .describe('Records of the kind; each is validated on its own (see `results`)'),
+  })
   .meta({ id: 'ImportRequest' });
 
 export const ZImportResponse = z
@@ -280,4 +292,4 @@ export const ZTrainResult = z
   })
   .meta({ id: 'TrainResult' });
 
-export const ZModelParams = z.object({ id: z.uuid() });
+export const ZModelParams = z.object({ id: ZUuid });
