@@ -3,7 +3,7 @@
  * (churn-population.ts: customers with planted churn causes, their sessions, calls and goals) as database rows
  * (a tutor, a student per customer, sessions, customers, support calls, goals), so churn in production (history
  * from the database, training, scoring) can be run and evaluated on known truth. Used by the integration tests
- * and `eval:churn --database`.
+ * and `eval:churn --database`. `writeDemoCustomers` stores the demo seed's customers (demo-customers.ts).
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
@@ -19,6 +19,7 @@ import {
   tutors,
 } from '../../db/schema/index';
 import type { ChurnPopulation } from './churn-population';
+import type { CustomerPlan } from './demo-customers';
 
 const CHUNK = 2_000;
 const CHANNEL_PLANS = ['monthly-4', 'monthly-8', 'pay-as-you-go'] as const;
@@ -146,4 +147,73 @@ export async function writeChurnPopulation(db: Db, pop: ChurnPopulation): Promis
     ),
   );
   return { sessions: n };
+}
+
+/** Stores the demo seed's customers, their students' links, goals and support calls (idempotent). */
+export async function writeDemoCustomers(
+  db: Db,
+  plan: CustomerPlan,
+  at: Date,
+): Promise<{ customers: number; goals: number; supportCalls: number }> {
+  await insertAll(
+    db,
+    customers,
+    plan.customers.map((c) => ({
+      customerId: c.customerId,
+      name: c.name,
+      email: c.email,
+      kind: c.kind,
+      signupDate: c.signupDate,
+      acquisitionChannel: c.channel,
+      plan: c.plan,
+      status: 'active' as const,
+      dataChangedAt: at,
+      createdAt: at,
+      updatedAt: at,
+    })),
+  );
+  const ids = new Map(
+    (await db.select({ id: customers.id, customerId: customers.customerId }).from(customers)).map((r) => [
+      r.customerId,
+      r.id,
+    ]),
+  );
+  await insertAll(
+    db,
+    customerStudents,
+    plan.customers.flatMap((c) =>
+      c.studentIds.map((studentId) => ({ customerId: ids.get(c.customerId)!, studentId })),
+    ),
+  );
+  await insertAll(
+    db,
+    customerGoals,
+    plan.goals.map((g) => ({
+      goalId: g.goalId,
+      customerId: ids.get(g.customerId)!,
+      studentId: g.studentId,
+      title: g.title,
+      subjectId: g.subjectId,
+      setAt: g.setAt,
+      targetDate: g.targetDate,
+      completedAt: g.completedAt,
+    })),
+  );
+  await insertAll(
+    db,
+    supportCalls,
+    plan.supportCalls.map((c) => ({
+      callId: c.callId,
+      customerId: ids.get(c.customerId)!,
+      calledAt: c.calledAt,
+      reasonCode: c.reasonCode,
+      durationSeconds: c.durationSeconds,
+      resolved: c.resolved,
+    })),
+  );
+  return {
+    customers: plan.customers.length,
+    goals: plan.goals.length,
+    supportCalls: plan.supportCalls.length,
+  };
 }

@@ -7,6 +7,7 @@ import type { Db } from '../../db/client';
 import { systemClock, type Clock } from '../../platform/clock';
 import { createDemoAccounts } from './demo-accounts';
 import { buildGroundTruth, generateDemoDataset } from './generate';
+import { writeDemoCustomers } from './operations-customers';
 import { writeDataset, writeGroundTruth, type InsertedCounts } from './write';
 
 export type SeedDemoOptions = {
@@ -48,6 +49,8 @@ export async function seedDemo(opts: SeedDemoOptions): Promise<SeedDemoResult> {
     days: opts.days ?? 90,
   });
   const { inserted, stats } = await writeDataset({ db: opts.db, dataset, quiet: opts.quiet });
+  // Operations: the students' paying customers, goals and support calls (churners planted in the sessions).
+  await writeDemoCustomers(opts.db, dataset.customers, opts.now);
   const truth = buildGroundTruth(dataset, stats, (opts.clock ?? systemClock).now());
   if (opts.truthPath) writeGroundTruth(opts.truthPath, truth);
   const accounts = opts.withAccounts

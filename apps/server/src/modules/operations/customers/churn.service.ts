@@ -190,13 +190,19 @@ export function createChurnService(deps: {
       const loaded = await loadCustomerHistories(db, ids);
       if (loaded.length === 0)
         throw new AppError('NOT_ENOUGH_HISTORY', 'No customers to train on', undefined, 422);
-      const firstSignup = Math.min(...loaded.map((c) => c.history.signedUpAt.getTime()));
+      // Cut-offs start four weeks into the observed history (the first completed session), not at the first signup.
+      let firstSeen = Infinity;
+      for (const c of loaded)
+        for (const s of c.history.sessions)
+          if (s.status === 'completed' && s.endsAt.getTime() < firstSeen) firstSeen = s.endsAt.getTime();
+      if (!Number.isFinite(firstSeen))
+        throw new AppError('NOT_ENOUGH_HISTORY', 'No completed session to learn from', undefined, 422);
       const horizonDays = settings.horizonDays;
       let split;
       let snapshots;
       try {
         const cutoffs = cutoffSchedule({
-          firstCutoff: new Date(firstSignup + 28 * DAY),
+          firstCutoff: new Date(firstSeen + 28 * DAY),
           observedUntil: now,
           stepDays: settings.snapshotStepDays,
           horizonDays,
