@@ -308,7 +308,11 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   await app.register(aiUsageRoutes({ usage: services.aiUsage }));
   await app.register(deadLetterRoutes({ deadLetters: services.deadLetters }));
   await app.register(
-    operationsIngestRoutes({ ingest: services.ingest, webhookSecret: rt.config.webhookSecret, clock: rt.clock }),
+    operationsIngestRoutes({
+      ingest: services.ingest,
+      webhookSecret: rt.config.webhookSecret,
+      clock: rt.clock,
+    }),
   );
   await app.register(
     customersRoutes({ customers: services.customers, churn: services.churn, audit: services.audit }),

@@ -144,30 +144,34 @@ export function createProgram(io: CliIo = consoleIo): Command {
     .option('--batch <n>', 'rows per transaction (1-1000)', parseBatch, 500)
     .option('--max-errors <n>', 'refused rows to print (all are counted)', parseBatch, 100)
     .option('--quiet', 'no progress bar', false)
-    .action(async (kind: string, file: string, opts: { batch: number; maxErrors: number; quiet: boolean }) => {
-      let refused = 0;
-      await withDatabase(io, async (config, database) => {
-        const rt = await createRuntime(config, {
-          database: { ...database, close: async () => {} },
-          logger: createLogger({ level: 'warn' }),
-        });
-        try {
-          const started = performance.now();
-          const s = await runImport(createServices(rt).ingest, kind, file, opts, io).catch((err: unknown) => {
-            if (err instanceof ImportFileError) throw new CliInputError(err.message);
-            throw err;
+    .action(
+      async (kind: string, file: string, opts: { batch: number; maxErrors: number; quiet: boolean }) => {
+        let refused = 0;
+        await withDatabase(io, async (config, database) => {
+          const rt = await createRuntime(config, {
+            database: { ...database, close: async () => {} },
+            logger: createLogger({ level: 'warn' }),
           });
-          io.out(
-            `imported ${kind} from ${file} in ${((performance.now() - started) / 1000).toFixed(1)}s: ${s.rows} rows, ` +
-              `${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.failed} refused`,
-          );
-          refused = s.failed;
-        } finally {
-          await rt.close();
-        }
-      });
-      if (refused > 0) throw new CliExit(1);
-    });
+          try {
+            const started = performance.now();
+            const s = await runImport(createServices(rt).ingest, kind, file, opts, io).catch(
+              (err: unknown) => {
+                if (err instanceof ImportFileError) throw new CliInputError(err.message);
+                throw err;
+              },
+            );
+            io.out(
+              `imported ${kind} from ${file} in ${((performance.now() - started) / 1000).toFixed(1)}s: ${s.rows} rows, ` +
+                `${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.failed} refused`,
+            );
+            refused = s.failed;
+          } finally {
+            await rt.close();
+          }
+        });
+        if (refused > 0) throw new CliExit(1);
+      },
+    );
 
   program
     .command('migrate')

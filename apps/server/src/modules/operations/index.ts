@@ -4,6 +4,7 @@
  * in production, their routes and jobs.
  */
 export { createChurnService, type ChurnService } from './customers/churn.service';
+export { listLiveCustomerIds, loadCustomerHistories } from './customers/customer-history';
 export { createCustomerJobs, CHURN_SCHEDULES } from './customers/customers.jobs';
 export { customersRoutes } from './customers/customers.routes';
 export { createCustomerService, type CustomerService } from './customers/customers.service';

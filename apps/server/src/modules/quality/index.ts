@@ -58,12 +58,7 @@ export {
 export type { Example, Hyperparameters } from './moves/train';
 
 // The pure rules and thresholds, for the offline quality evaluation (eval:quality --offline).
-export {
-  decideAutoResolution,
-  evaluatePatterns,
-  evaluateSession,
-  isPatternFlagType,
-} from './rules';
+export { decideAutoResolution, evaluatePatterns, evaluateSession, isPatternFlagType } from './rules';
 export type { PatternFlagType, WindowTally } from './rules';
 export { QUALITY_THRESHOLDS } from './thresholds';
 export type { QualityThresholds } from './thresholds';
