@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureWebBuild, WEB_DIR } from '../scripts/web-build.mjs';
 import { withFreshDatabase } from './src/fresh-db';
+import { benchCompanion } from './src/companion.bench';
 import { benchForecast } from './src/forecast.bench';
 import { benchPlatform, type Target } from './src/platform.bench';
 import { benchQuality } from './src/quality.bench';
@@ -37,6 +38,7 @@ async function main() {
     const embedded: Target = { label: 'embedded (PGlite + in-process queue)' };
     if (wantPhase('platform')) await benchPlatform(embedded);
     await benchQuality(embedded);
+    if (wantPhase('chat')) await benchCompanion();
   }
   const databaseUrl = wantTarget('postgres') ? process.env.DATABASE_URL : undefined;
   const redisUrl = process.env.REDIS_URL;

@@ -90,6 +90,11 @@ const ZEnv = z.object({
   CHURN_HORIZON_DAYS: z.coerce.number().int().min(7).max(365).default(60),
   CHURN_SNAPSHOT_STEP_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   CHURN_TRAINING_WINDOW_DAYS: z.coerce.number().int().min(14).max(1_095).default(180),
+  REGISTER_RATE_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(10),
+  COMPANION_CHAT_MESSAGES_PER_HOUR: z.coerce.number().int().positive().max(10_000).default(30),
+  COMPANION_NUDGE_INACTIVE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  COMPANION_NUDGE_DAY_START_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  COMPANION_NUDGE_DAY_END_HOUR: z.coerce.number().int().min(1).max(24).default(20),
 });
 
 export type Config = {
@@ -141,6 +146,16 @@ export type Config = {
    * the spacing of training snapshots and how far back training cut-offs go.
    */
   churn: { horizonDays: number; snapshotStepDays: number; trainingWindowDays: number };
+  /** Student self-registrations per client address per hour. */
+  registerRateLimitPerHour: number;
+  /** The study companion's chat limit and nudge settings. */
+  companion: {
+    chatMessagesPerHour: number;
+    nudgeInactiveDays: number;
+    /** Local hours [start, end) in which nudges may be sent. */
+    nudgeDayStartHour: number;
+    nudgeDayEndHour: number;
+  };
   version: string;
 };
 
@@ -169,6 +184,9 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
     // Several processes must share these, so they cannot be generated per machine.
     if (!e.JWT_SECRET) problems.push('JWT_SECRET: required when DATABASE_URL or REDIS_URL is set');
     if (!e.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: required when DATABASE_URL or REDIS_URL is set');
+  }
+  if (e.COMPANION_NUDGE_DAY_START_HOUR >= e.COMPANION_NUDGE_DAY_END_HOUR) {
+    problems.push('COMPANION_NUDGE_DAY_START_HOUR: must be before COMPANION_NUDGE_DAY_END_HOUR');
   }
   if (problems.length) throw new ConfigError(problems);
   const secrets =
@@ -217,6 +235,13 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
       horizonDays: e.CHURN_HORIZON_DAYS,
       snapshotStepDays: e.CHURN_SNAPSHOT_STEP_DAYS,
       trainingWindowDays: e.CHURN_TRAINING_WINDOW_DAYS,
+    },
+    registerRateLimitPerHour: e.REGISTER_RATE_LIMIT_PER_HOUR,
+    companion: {
+      chatMessagesPerHour: e.COMPANION_CHAT_MESSAGES_PER_HOUR,
+      nudgeInactiveDays: e.COMPANION_NUDGE_INACTIVE_DAYS,
+      nudgeDayStartHour: e.COMPANION_NUDGE_DAY_START_HOUR,
+      nudgeDayEndHour: e.COMPANION_NUDGE_DAY_END_HOUR,
     },
     version: readVersion(),
   };

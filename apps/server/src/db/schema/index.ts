@@ -4,3 +4,4 @@ export * from './marketplace';
 export * from './platform';
 export * from './quality';
 export * from './operations-customers';
+export * from './companion-engagement';

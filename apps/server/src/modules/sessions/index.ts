@@ -30,3 +30,4 @@ export {
   type StudentSessionRow,
 } from './student-reads';
 export { createWebhookVerifier, WebhookSignatureError, type WebhookVerifier } from './webhook-signature';
+export { createStudentRecords, type StudentRecords } from './student-records';
