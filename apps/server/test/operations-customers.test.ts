@@ -449,3 +449,24 @@ describe('routes × roles', () => {
     expect(res.json().data.map((c: { id: string }) => c.id)).toEqual(['wh-cus-1']);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the customer, model and ingestion routes', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    for (const p of [
+      '/api/customers',
+      '/api/customers/{id}',
+      '/api/customers/{id}/health',
+      '/api/customers/at-risk',
+      '/api/customers/export.csv',
+      '/api/models',
+      '/api/models/churn/train',
+      '/api/models/{id}/activate',
+      '/api/webhooks/operations',
+      '/api/operations/import/{kind}',
+    ])
+      expect(paths).toContain(p);
+  });
+});
