@@ -34,6 +34,7 @@ import {
   sessionDetailRoutes,
   tutorsRoutes,
 } from './modules/quality/index';
+import { customersRoutes, operationsIngestRoutes } from './modules/operations/index';
 // eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
 import { engagementRoutes } from './modules/companion/engagement';
 import { alertsRoutes, forecastsRoutes } from './modules/operations/index';
@@ -321,6 +322,16 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   await app.register(aiUsageRoutes({ usage: services.aiUsage }));
   await app.register(deadLetterRoutes({ deadLetters: services.deadLetters }));
   await app.register(engagementRoutes(services.engagement));
+  await app.register(
+    operationsIngestRoutes({
+      ingest: services.ingest,
+      webhookSecret: rt.config.webhookSecret,
+      clock: rt.clock,
+    }),
+  );
+  await app.register(
+    customersRoutes({ customers: services.customers, churn: services.churn, audit: services.audit }),
+  );
   await app.register(
     eventsRoutes({
       events: services.events,

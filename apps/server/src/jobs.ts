@@ -24,6 +24,10 @@ export const jobRegistry = {
   'quality.email-sweep': z.object({}),
   /** Sends one email recorded in email_reports (idempotent by report id). */
   'quality.email': z.object({ reportId: z.uuid() }),
+  /** Trains a churn model version on the stored history; activated only if it beats the active one (weekly). */
+  'operations.churn-train': z.object({}),
+  /** Scores customers with the active churn model: all of them (daily) or those whose data changed (15 min). */
+  'operations.churn-score': z.object({ scope: z.enum(['all', 'changed']) }),
   /** After a chat exchange: fold old messages into the summary, then the routing check (companion). */
   'companion.chat-followup': z.object({
     studentId: z.string().min(1),

@@ -39,6 +39,11 @@ import {
   createMainReaders,
   createOperationsAlerts,
   OPERATIONS_READ_TAG,
+  createChurnService,
+  createCustomerAlertReaders,
+  createCustomerService,
+  createIngestRegistry,
+  createIngestService,
 } from './modules/operations/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
@@ -146,6 +151,9 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
   const sessionDetail = createSessionDetailService({ db, sessions, scores });
   const aiUsage = createAiUsageService({ db, clock, prices: rt.config.ai.prices });
   const deadLetters = createDeadLetterService({ db, queue: rt.queue, clock, audit });
+  const ingest = createIngestService({ db, clock, registry: createIngestRegistry({ clock }) });
+  const churn = createChurnService({ db, clock, events, logger: rt.logger, settings: rt.config.churn });
+  const customers = createCustomerService({ db, clock, listTotals });
   const engagement = createEngagementServices({
     db,
     clock,
@@ -219,7 +227,11 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     cache: rt.cache,
     logger: rt.logger,
     listTotals,
-    readers: { ...createMainReaders({ db, quality: qualitySignals }), ...createForecastAlertReaders(db) },
+    readers: {
+      ...createMainReaders({ db, quality: qualitySignals }),
+      ...createForecastAlertReaders(db),
+      ...createCustomerAlertReaders(db),
+    },
     mail: {
       adminEmail: rt.config.adminEmail,
       mailFrom: rt.config.mailFrom,
@@ -249,6 +261,9 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     forecasts,
     qualitySignals,
     operations,
+    ingest,
+    churn,
+    customers,
   };
 }
 

@@ -20,6 +20,7 @@ import {
   preloadMoveClassifier,
   ROLLING_MEAN_POLICY,
 } from './modules/quality/index';
+import { createCustomerJobs } from './modules/operations/index';
 // eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
 import { createEngagementJobs } from './modules/companion/engagement';
 import { createAlertJobs, createForecastJobs } from './modules/operations/index';
@@ -81,6 +82,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
   const sessionJobs = createSessionJobs({ sessions: services.sessions, logger: rt.logger });
   const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
   const reportJobs = createReportJobs({ reports: services.reports });
+  const customerJobs = createCustomerJobs({ churn: services.churn, ingest: services.ingest });
   const engagementJobs = createEngagementJobs(services.engagement);
   const forecastJobs = createForecastJobs({ forecasts: services.forecasts });
   const alertJobs = createAlertJobs(services.operations);
@@ -125,6 +127,11 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
         gate.background(() => services.reports.sendReport(payload.reportId, ctx)),
       ...tier3Jobs.handlers,
       ...reportJobs.handlers,
+      // Churn training and scoring are long background work: they yield to tier 1 like mail does.
+      'operations.churn-train': (payload, ctx) =>
+        gate.background(() => customerJobs.handlers['operations.churn-train']!(payload, ctx)),
+      'operations.churn-score': (payload, ctx) =>
+        gate.background(() => customerJobs.handlers['operations.churn-score']!(payload, ctx)),
       // Companion jobs (chat follow-ups, suggestions, nudges) yield to tier 1 like the other background work.
       ...Object.fromEntries(
         Object.entries(engagementJobs.handlers).map(([name, handler]) => [
@@ -149,6 +156,8 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
   await forecastJobs.schedule(rt.queue);
   // Alert checks every 5 minutes, recommendation expiry every 15, effect measurement hourly.
   await alertJobs.schedule(rt.queue);
+  // Customer health: weekly retraining (Sunday), daily scoring at 03:00, changed customers every 15 minutes.
+  await customerJobs.schedule(rt.queue);
 
   const tier2Sweep = createTier2Sweep({
     db: rt.database.db,

@@ -64,3 +64,11 @@ export { decideAutoResolution, evaluatePatterns, evaluateSession, isPatternFlagT
 export type { PatternFlagType, WindowTally } from './rules';
 export { QUALITY_THRESHOLDS } from './thresholds';
 export type { QualityThresholds } from './thresholds';
+
+// For the operations module's customer health (churn features).
+export {
+  CUSTOMER_FINDING_TYPES,
+  findSessionFindingTypes,
+  listTutorScoreHistory,
+  type CustomerFindingType,
+} from './customer-signals';
