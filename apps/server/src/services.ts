@@ -22,6 +22,7 @@ import {
   invalidatesQuality,
   QUALITY_READ_TAG,
 } from './modules/quality/index';
+import { createMasteryService } from './modules/companion/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';
@@ -103,6 +104,7 @@ export function createServices(rt: Runtime) {
   const sessionDetail = createSessionDetailService({ db, sessions, scores });
   const aiUsage = createAiUsageService({ db, clock, prices: rt.config.ai.prices });
   const deadLetters = createDeadLetterService({ db, queue: rt.queue, clock, audit });
+  const mastery = createMasteryService({ db, clock });
   return {
     audit,
     tokens,
@@ -121,6 +123,7 @@ export function createServices(rt: Runtime) {
     sessionDetail,
     aiUsage,
     deadLetters,
+    mastery,
   };
 }
 

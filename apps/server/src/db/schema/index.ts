@@ -3,3 +3,4 @@ export * from './identity';
 export * from './marketplace';
 export * from './platform';
 export * from './quality';
+export * from './companion';
