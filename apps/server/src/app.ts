@@ -34,6 +34,7 @@ import {
   sessionDetailRoutes,
   tutorsRoutes,
 } from './modules/quality/index';
+import { companionLearningRoutes } from './modules/companion/index';
 import { aiUsageRoutes } from './platform/ai/usage.routes';
 import { accessControl } from './platform/auth/access.plugin';
 import { AppError } from './platform/errors';
@@ -304,6 +305,13 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   await app.register(tutorsRoutes({ tutors: services.tutors }));
   await app.register(sessionDetailRoutes({ sessionDetail: services.sessionDetail }));
   await app.register(analyticsRoutes({ analytics: services.analytics, tier3: services.tier3 }));
+  await app.register(
+    companionLearningRoutes({
+      transcripts: services.companion.transcripts,
+      progress: services.companion.progress,
+      practice: services.companion.practice,
+    }),
+  );
   await app.register(aiUsageRoutes({ usage: services.aiUsage }));
   await app.register(deadLetterRoutes({ deadLetters: services.deadLetters }));
   await app.register(

@@ -24,6 +24,10 @@ export const jobRegistry = {
   'quality.email-sweep': z.object({}),
   /** Sends one email recorded in email_reports (idempotent by report id). */
   'quality.email': z.object({ reportId: z.uuid() }),
+  /** Companion: analyse one transcript (upload or session) for its student → concepts and mastery evidence. */
+  'companion.transcript': z.object({ uploadId: z.uuid() }),
+  /** Companion: a session that arrived with a transcript, analysed for its student (queued beside tier 2). */
+  'companion.session-transcript': ZSessionRef,
 } satisfies Record<string, z.ZodType>;
 
 /**

@@ -22,7 +22,7 @@ import {
   invalidatesQuality,
   QUALITY_READ_TAG,
 } from './modules/quality/index';
-import { createMasteryService } from './modules/companion/index';
+import { createCompanionLearning } from './modules/companion/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';
@@ -104,7 +104,15 @@ export function createServices(rt: Runtime) {
   const sessionDetail = createSessionDetailService({ db, sessions, scores });
   const aiUsage = createAiUsageService({ db, clock, prices: rt.config.ai.prices });
   const deadLetters = createDeadLetterService({ db, queue: rt.queue, clock, audit });
-  const mastery = createMasteryService({ db, clock });
+  // The companion's learning side; `companion.mastery` is the service the engagement side reads.
+  const companion = createCompanionLearning({
+    db,
+    clock,
+    queue: rt.queue,
+    ai: rt.ai,
+    logger: rt.logger,
+    sessions,
+  });
   return {
     audit,
     tokens,
@@ -123,7 +131,7 @@ export function createServices(rt: Runtime) {
     sessionDetail,
     aiUsage,
     deadLetters,
-    mastery,
+    companion,
   };
 }
 

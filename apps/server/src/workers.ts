@@ -13,6 +13,7 @@ import {
   loadNlp,
   ROLLING_MEAN_POLICY,
 } from './modules/quality/index';
+import { createCompanionJobs } from './modules/companion/index';
 import { createPriorityGate } from './platform/priority';
 import type { Runtime } from './runtime';
 import type { Services } from './services';
@@ -64,6 +65,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
   const sessionJobs = createSessionJobs({ sessions: services.sessions, logger: rt.logger });
   const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
   const reportJobs = createReportJobs({ reports: services.reports });
+  const companionJobs = createCompanionJobs(services.companion);
   // A single weak transcript is noise; a tutor whose recent analyses average below the bar is a coaching
   // case (critical red flags still flag on one session).
   const tier2 = createTier2Handler({
@@ -89,6 +91,8 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
     logger: rt.logger,
     sessions: services.sessions,
     reports: services.reports,
+    // One stored transcript, two consumers: quality's tier 2 and the companion's analysis for the student.
+    transcriptJobs: ['quality.tier2', 'companion.session-transcript'],
   });
   await rt.queue.work(
     {
@@ -104,6 +108,11 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
         gate.background(() => services.reports.sendReport(payload.reportId, ctx)),
       ...tier3Jobs.handlers,
       ...reportJobs.handlers,
+      // Transcript analysis (an LLM call, or the local analysis) yields to tier 1 like tier 2 does.
+      'companion.transcript': (payload, ctx) =>
+        gate.background(() => companionJobs.handlers['companion.transcript'](payload, ctx)),
+      'companion.session-transcript': (payload, ctx) =>
+        gate.background(() => companionJobs.handlers['companion.session-transcript'](payload, ctx)),
     },
     { concurrency: opts.concurrency ?? 4 },
   );

@@ -31,6 +31,7 @@ export const TRANSCRIPT_FORMATS = ['text', 'vtt', 'srt', 'json'] as const;
 export const TRANSCRIPT_SOURCES = ['upload', 'session'] as const;
 export const TRANSCRIPT_STATUSES = ['pending', 'processing', 'completed', 'failed'] as const;
 export const EVIDENCE_KINDS = [
+  'transcript_covered',
   'transcript_correct',
   'transcript_incorrect',
   'transcript_hint',

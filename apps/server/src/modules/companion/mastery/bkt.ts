@@ -37,6 +37,7 @@ export type EvidenceModel = {
 
 /**
  * The evidence kinds, in plain words:
+ * - a concept worked on in a session is a learning opportunity only (the learn step, no observation);
  * - transcript attempts are noisier than practice (we infer them from a conversation), so they count 0.7;
  * - needing a hint counts as a half-weight incorrect answer (the BKT convention: help-assisted ≠ known);
  * - explaining one's reasoning is a half-weight correct answer with a low guess rate;
@@ -45,6 +46,16 @@ export type EvidenceModel = {
  *   clearly, but later practice can still move it back (it is weighed, not obeyed).
  */
 export const EVIDENCE_MODELS: Record<EvidenceKind, EvidenceModel> = {
+  // Taught in a session without a graded attempt: no observation (slip 0, guess 1 leave P(known) as it is),
+  // only the chance to have learnt it.
+  transcript_covered: {
+    correct: true,
+    slip: 0,
+    guess: 1,
+    weight: 1,
+    opportunity: true,
+    explain: 'worked on it in a session',
+  },
   transcript_correct: {
     correct: true,
     slip: 0.1,

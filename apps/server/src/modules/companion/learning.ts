@@ -1,0 +1,82 @@
+/**
+ * The companion's learning side, assembled: concept catalogue, mastery, transcripts, progress and practice
+ * services over one set of dependencies, and the job handlers the worker runs.
+ */
+import type { Db } from '../../db/client';
+import type { AppJobs } from '../../jobs';
+import type { AiPort } from '../../platform/ai/port';
+import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logger';
+import type { JobHandlers, JobQueue } from '../../platform/queue/port';
+import { createStudentAccess } from './access';
+import { createConceptService } from './concepts/concepts.service';
+import { createMasteryService } from './mastery/mastery.service';
+import { createPracticeService } from './practice/practice.service';
+import { createProgressService } from './progress/progress.service';
+import { createTranscriptService, type CompanionSession } from './transcripts/transcripts.service';
+
+export type CompanionLearningDeps = {
+  db: Db;
+  clock: Clock;
+  queue: Pick<JobQueue<AppJobs>, 'add'>;
+  ai: AiPort;
+  logger: Pick<Logger, 'warn' | 'info'>;
+  /** The sessions module's service (reads only). */
+  sessions: {
+    tutorTeachesStudent(tutorId: string, studentId: string): Promise<boolean>;
+    studentExists(studentId: string): Promise<boolean>;
+    listSubjects(): Promise<Array<{ id: string; name: string }>>;
+    getSessionForProcessing(id: string): Promise<CompanionSession | null>;
+    getSessionDto(idOrPlatformId: string): Promise<{ id: string; student_id: string } | null>;
+  };
+  /** Seeds the local practice generators (tests). */
+  practiceSeed?: () => number;
+};
+
+export function createCompanionLearning(deps: CompanionLearningDeps) {
+  const { db, clock, ai, sessions } = deps;
+  const access = createStudentAccess({ sessions });
+  const concepts = createConceptService({ db, subjects: sessions });
+  const mastery = createMasteryService({ db, clock });
+  const transcripts = createTranscriptService({
+    db,
+    clock,
+    queue: deps.queue,
+    ai,
+    concepts,
+    mastery,
+    access,
+    sessions,
+    logger: deps.logger,
+  });
+  const progress = createProgressService({ db, clock, mastery, access });
+  const practice = createPracticeService({
+    db,
+    clock,
+    ai,
+    concepts,
+    mastery,
+    access,
+    ...(deps.practiceSeed ? { seed: deps.practiceSeed } : {}),
+  });
+  return { access, concepts, mastery, transcripts, progress, practice };
+}
+
+export type CompanionLearning = ReturnType<typeof createCompanionLearning>;
+
+type CompanionJobHandlers = Required<
+  Pick<JobHandlers<AppJobs>, 'companion.transcript' | 'companion.session-transcript'>
+>;
+
+export function createCompanionJobs(learning: CompanionLearning): { handlers: CompanionJobHandlers } {
+  return {
+    handlers: {
+      'companion.transcript': async (payload, ctx) => {
+        await learning.transcripts.process(payload.uploadId, ctx);
+      },
+      'companion.session-transcript': async (payload) => {
+        await learning.transcripts.consumeSession(payload.sessionId, payload.version);
+      },
+    },
+  };
+}
