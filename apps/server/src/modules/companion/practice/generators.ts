@@ -38,7 +38,11 @@ export type MathProblem = {
 
 type Gen = (r: Rng, level: Level) => MathProblem;
 
-const int = (r: Rng, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+const int = (r: Rng, lo: number, hi: number) => {
+  const a = Math.ceil(lo);
+  const b = Math.floor(hi);
+  return a + Math.floor(r() * (b - a + 1));
+};
 const nonZero = (r: Rng, lo: number, hi: number) => {
   let v = 0;
   while (v === 0) v = int(r, lo, hi);

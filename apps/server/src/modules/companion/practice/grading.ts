@@ -48,16 +48,26 @@ function evaluate(s: string, scope: Record<string, number> = {}): number | null 
   }
 }
 
-function closeEnough(a: number, b: number): boolean {
-  // Answers rounded to 2 decimals: ±0.01, or 0.5 % of large values.
-  return Math.abs(a - b) <= Math.max(0.0101, Math.abs(b) * 0.005);
+/**
+ * The tolerance an answer's own form allows: an answer given to d decimals accepts anything that rounds to
+ * it (±10^-d); an integer is exact; a fraction or surd accepts two-decimal rounding (1/3 ≈ 0.33).
+ */
+function toleranceOf(answerText: string): number {
+  const decimals = /\.(\d+)\b/.exec(answerText);
+  if (decimals && !/[/a-z]/i.test(answerText)) return 1.01 * 10 ** -decimals[1]!.length;
+  if (/^-?\d+$/.test(answerText.trim())) return 1e-9;
+  return 0.0051;
+}
+
+function closeEnough(a: number, b: number, answerText = ''): boolean {
+  return Math.abs(a - b) <= toleranceOf(answerText);
 }
 
 function sameNumber(response: string, answer: string): boolean | null {
   const a = evaluate(answer);
   if (a === null) return null;
   const r = evaluate(response.replace(/^[a-z]\s*=\s*/i, ''));
-  return r !== null && closeEnough(r, a);
+  return r !== null && closeEnough(r, a, answer);
 }
 
 function variables(s: string): string[] {
@@ -144,13 +154,13 @@ export function gradeAnswer(item: GradableItem, rawResponse: string): Grade {
   const ineqA = inequality(answer);
   if (ineqA) {
     const ineqR = inequality(response);
-    return ineqR && ineqR.op === ineqA.op && closeEnough(ineqR.value, ineqA.value) ? ok('Correct.') : no;
+    return ineqR && ineqR.op === ineqA.op && closeEnough(ineqR.value, ineqA.value, String(ineqA.value)) ? ok('Correct.') : no;
   }
   const assignA = assignments(answer);
   if (assignA && assignA.size > 1) {
     const assignR = assignments(response);
     if (!assignR) return no;
-    return [...assignA].every(([k, v]) => assignR.has(k) && closeEnough(assignR.get(k)!, v)) &&
+    return [...assignA].every(([k, v]) => assignR.has(k) && closeEnough(assignR.get(k)!, v, String(v))) &&
       assignR.size === assignA.size
       ? ok('Correct.')
       : no;
@@ -158,7 +168,7 @@ export function gradeAnswer(item: GradableItem, rawResponse: string): Grade {
   const setA = valueSet(answer);
   if (setA) {
     const setR = valueSet(response);
-    return setR && setR.length === setA.length && setA.every((v, i) => closeEnough(setR[i]!, v))
+    return setR && setR.length === setA.length && setA.every((v, i) => closeEnough(setR[i]!, v, String(v)))
       ? ok('Correct: both values.')
       : no;
   }
@@ -181,5 +191,7 @@ export function gradeAnswer(item: GradableItem, rawResponse: string): Grade {
       ? ok(`Covers ${hit} of ${terms.length} key points.`)
       : { correct: false, feedback: `A full answer mentions: ${item.rubric!.split('\n').join(', ')}.` };
   }
+  // Plain words (a term, a name): the same words, ignoring case and punctuation; never for maths.
+  if (/[\d=<>+*/^-]/.test(answer)) return no;
   return normText(response) === normText(answer) ? ok('Correct.') : no;
 }

@@ -5,6 +5,7 @@
  * No repeated question within a set or from the questions to avoid; no repeated option.
  */
 import { words } from '../concepts/normalize';
+import { gradeAnswer } from './grading';
 import { generateProblem, hasGenerator, seededRng, type Level, type Rng } from './generators';
 
 export type PracticeDifficulty = 'easy' | 'medium' | 'hard';
@@ -63,6 +64,9 @@ export function buildOptions(answer: string, mistakes: readonly string[], r: Rng
   const add = (o: string) => {
     const k = optionKey(o);
     if (!o.trim() || seen.has(k) || k === 'nan' || k.includes('infinity')) return;
+    // Two options that grade as the same answer (5 and 5.0, or roots in another order) are one option.
+    const same = (x: string) => gradeAnswer({ type: 'problem_solving', answer: x, options: null }, o).correct;
+    if (same(answer) || picked.some(same)) return;
     seen.add(k);
     picked.push(o);
   };
