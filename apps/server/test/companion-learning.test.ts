@@ -7,12 +7,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
-import {
-  masteryEvidence,
-  practiceItems,
-  sessionAnalyses,
-  transcriptUploads,
-} from '../src/db/schema/index';
+import { masteryEvidence, practiceItems, sessionAnalyses, transcriptUploads } from '../src/db/schema/index';
 import { startWorkers } from '../src/workers';
 import {
   bearer,
@@ -59,8 +54,20 @@ beforeAll(async () => {
   ]);
   await insertStudents(db, ['stu_1', 'stu_2', 'stu_3']);
   await insertSessions(db, [
-    { id: 'ses_a1', tutorId: 'tut_a', studentId: 'stu_1', start: new Date('2026-11-18T15:00:00Z'), subjects: ['algebra-1'] },
-    { id: 'ses_b2', tutorId: 'tut_b', studentId: 'stu_2', start: new Date('2026-11-18T15:00:00Z'), subjects: ['biology'] },
+    {
+      id: 'ses_a1',
+      tutorId: 'tut_a',
+      studentId: 'stu_1',
+      start: new Date('2026-11-18T15:00:00Z'),
+      subjects: ['algebra-1'],
+    },
+    {
+      id: 'ses_b2',
+      tutorId: 'tut_b',
+      studentId: 'stu_2',
+      start: new Date('2026-11-18T15:00:00Z'),
+      subjects: ['biology'],
+    },
   ]);
   const users: Array<[string, Parameters<typeof createUser>[1]]> = [
     ['admin', { email: 'admin@co.test', role: 'admin' }],
@@ -101,13 +108,20 @@ describe('POST /api/sessions/upload', () => {
     });
     expect(res.statusCode, res.body).toBe(202);
     const body = res.json();
-    expect(body).toMatchObject({ status: 'pending', student_id: 'stu_1', subject_id: 'algebra-1', format: 'text' });
+    expect(body).toMatchObject({
+      status: 'pending',
+      student_id: 'stu_1',
+      subject_id: 'algebra-1',
+      format: 'text',
+    });
     uploadId = body.id;
     await idle();
     const got = (await call('student1', 'GET', `/api/sessions/upload/${uploadId}`)).json();
     expect(got.status).toBe('completed');
     expect(got.analysis.analyzer).toBe('local');
-    const c = got.analysis.concepts.find((x: { concept_key: string }) => x.concept_key === 'algebra-1:linear-equations');
+    const c = got.analysis.concepts.find(
+      (x: { concept_key: string }) => x.concept_key === 'algebra-1:linear-equations',
+    );
     expect(c.signals.correct).toBeGreaterThanOrEqual(3);
     expect(c.signals.incorrect).toBe(1);
   });
@@ -115,10 +129,17 @@ describe('POST /api/sessions/upload', () => {
   it('the concept shows its mastery and the evidence that moved it', async () => {
     const res = await call('student1', 'GET', '/api/students/stu_1/concepts');
     expect(res.statusCode).toBe(200);
-    const c = res.json().data.find((x: { concept_key: string }) => x.concept_key === 'algebra-1:linear-equations');
+    const c = res
+      .json()
+      .data.find((x: { concept_key: string }) => x.concept_key === 'algebra-1:linear-equations');
     expect(c.mastery).toBeGreaterThan(30);
     expect(c.evidence.map((e: { kind: string }) => e.kind)).toEqual(
-      expect.arrayContaining(['transcript_covered', 'transcript_correct', 'transcript_incorrect', 'transcript_hint']),
+      expect.arrayContaining([
+        'transcript_covered',
+        'transcript_correct',
+        'transcript_incorrect',
+        'transcript_hint',
+      ]),
     );
     expect(c.evidence[0].explanation).toMatch(/session/);
   });
@@ -132,11 +153,29 @@ describe('POST /api/sessions/upload', () => {
   });
 
   it.each([
-    ['vtt', 'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Tutor>What is the slope, rise over run?\n\n00:00:04.000 --> 00:00:06.000\n<v Student>The slope is 2 because rise is 4 and run is 2\n\n00:00:07.000 --> 00:00:09.000\n<v Tutor>Correct, slope 2.'],
-    ['srt', '1\n00:00:01,000 --> 00:00:03,000\nTutor: What is the slope, rise over run?\n\n2\n00:00:04,000 --> 00:00:06,000\nStudent: The slope is 2\n'],
-    ['json', JSON.stringify({ turns: [{ speaker: 'Tutor', text: 'Slope is rise over run.' }, { speaker: 'Student', text: 'So the slope is 2' }] })],
+    [
+      'vtt',
+      'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Tutor>What is the slope, rise over run?\n\n00:00:04.000 --> 00:00:06.000\n<v Student>The slope is 2 because rise is 4 and run is 2\n\n00:00:07.000 --> 00:00:09.000\n<v Tutor>Correct, slope 2.',
+    ],
+    [
+      'srt',
+      '1\n00:00:01,000 --> 00:00:03,000\nTutor: What is the slope, rise over run?\n\n2\n00:00:04,000 --> 00:00:06,000\nStudent: The slope is 2\n',
+    ],
+    [
+      'json',
+      JSON.stringify({
+        turns: [
+          { speaker: 'Tutor', text: 'Slope is rise over run.' },
+          { speaker: 'Student', text: 'So the slope is 2' },
+        ],
+      }),
+    ],
   ])('accepts %s', async (format, content) => {
-    const res = await call('tutorA', 'POST', '/api/sessions/upload', { content, student_id: 'stu_1', subject_id: 'algebra-1' });
+    const res = await call('tutorA', 'POST', '/api/sessions/upload', {
+      content,
+      student_id: 'stu_1',
+      subject_id: 'algebra-1',
+    });
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json().format).toBe(format);
   });
@@ -144,7 +183,10 @@ describe('POST /api/sessions/upload', () => {
   it('answers 422 for text without speaker turns and 413 past the size limit, storing nothing', async () => {
     const count = async () => (await db().select().from(transcriptUploads)).length;
     const n = await count();
-    const bad = await call('student1', 'POST', '/api/sessions/upload', { content: '{"turns": 5}', format: 'json' });
+    const bad = await call('student1', 'POST', '/api/sessions/upload', {
+      content: '{"turns": 5}',
+      format: 'json',
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().code).toBe('UNPROCESSABLE');
     const big = await call('student1', 'POST', '/api/sessions/upload', {
@@ -164,7 +206,9 @@ describe('POST /api/sessions/upload', () => {
     const res = await call('student1', 'POST', `/api/sessions/upload/${uploadId}/retry`);
     expect(res.statusCode, res.body).toBe(202);
     await idle();
-    expect((await call('student1', 'GET', `/api/sessions/upload/${uploadId}`)).json().status).toBe('completed');
+    expect((await call('student1', 'GET', `/api/sessions/upload/${uploadId}`)).json().status).toBe(
+      'completed',
+    );
     expect((await call('student1', 'POST', `/api/sessions/upload/${uploadId}/retry`)).statusCode).toBe(409);
   });
 });
@@ -236,7 +280,9 @@ describe('practice', () => {
     }
     expect(set.score).toBeCloseTo(4 / 6, 2);
     expect(set.mastery_changes.length).toBeGreaterThan(0);
-    expect((await call('student1', 'POST', `/api/practice/${practiceId}/submit`, { answers })).statusCode).toBe(409);
+    expect(
+      (await call('student1', 'POST', `/api/practice/${practiceId}/submit`, { answers })).statusCode,
+    ).toBe(409);
     const progress = (await call('student1', 'GET', '/api/progress/student/stu_1')).json();
     expect(progress.practice).toMatchObject({ sets_submitted: 1, items_answered: 6, items_correct: 4 });
   });
@@ -283,7 +329,9 @@ describe('a webhook transcript is analysed for the student too', () => {
     const rows = await db().select().from(transcriptUploads).where(eq(transcriptUploads.studentId, 'stu_3'));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ source: 'session', text: null, status: 'completed' });
-    expect(await db().select().from(sessionAnalyses).where(eq(sessionAnalyses.sessionId, rows[0]!.sessionRowId!))).toHaveLength(1);
+    expect(
+      await db().select().from(sessionAnalyses).where(eq(sessionAnalyses.sessionId, rows[0]!.sessionRowId!)),
+    ).toHaveLength(1);
     const m = await t.app.services.companion.mastery.getMastery('stu_3', ['algebra-1:linear-equations']);
     expect(m).toHaveLength(1);
     expect(m[0]!.mastery).toBeGreaterThan(0);
@@ -293,7 +341,11 @@ describe('a webhook transcript is analysed for the student too', () => {
 describe('access: each route × role, including another student’s ids', () => {
   type Case = { method: 'GET' | 'POST'; url: () => string; body?: () => unknown };
   const routes: Record<string, Case> = {
-    upload: { method: 'POST', url: () => '/api/sessions/upload', body: () => ({ content: TRANSCRIPT, student_id: 'stu_1' }) },
+    upload: {
+      method: 'POST',
+      url: () => '/api/sessions/upload',
+      body: () => ({ content: TRANSCRIPT, student_id: 'stu_1' }),
+    },
     getUpload: { method: 'GET', url: () => `/api/sessions/upload/${uploadId}` },
     retry: { method: 'POST', url: () => `/api/sessions/upload/${uploadId}/retry` },
     concepts: { method: 'GET', url: () => '/api/students/stu_1/concepts' },
@@ -315,16 +367,67 @@ describe('access: each route × role, including another student’s ids', () => 
       body: () => ({ answers: [{ item_id: '00000000-0000-4000-8000-000000000000', answer: '1' }] }),
     },
   };
-  // Expected status per role for stu_1's records (retry: 409 = allowed but not failed; submit: 409 = allowed
-  // but already submitted).
+  // Expected status per role for stu_1's records: 403 is the route refusing the role, 404 a record the caller
+  // may not see (answered like one that does not exist). retry 409: allowed, not failed; submit 409: allowed,
+  // already submitted.
   const expected: Record<string, Record<string, number>> = {
     anonymous: Object.fromEntries(Object.keys(routes).map((r) => [r, 401])),
     coach: Object.fromEntries(Object.keys(routes).map((r) => [r, 403])),
-    student2: { upload: 403, getUpload: 404, retry: 404, concepts: 403, correction: 403, progress: 403, generate: 403, getPractice: 404, submit: 404 },
-    tutorB: { upload: 403, getUpload: 404, retry: 404, concepts: 403, correction: 403, progress: 403, generate: 403, getPractice: 404, submit: 403 },
-    tutorA: { upload: 202, getUpload: 200, retry: 409, concepts: 200, correction: 403, progress: 200, generate: 201, getPractice: 200, submit: 403 },
-    student1: { upload: 202, getUpload: 200, retry: 409, concepts: 200, correction: 200, progress: 200, generate: 201, getPractice: 200, submit: 409 },
-    admin: { upload: 202, getUpload: 200, retry: 409, concepts: 200, correction: 200, progress: 200, generate: 201, getPractice: 200, submit: 409 },
+    student2: {
+      upload: 404,
+      getUpload: 404,
+      retry: 404,
+      concepts: 404,
+      correction: 404,
+      progress: 404,
+      generate: 404,
+      getPractice: 404,
+      submit: 404,
+    },
+    tutorB: {
+      upload: 404,
+      getUpload: 404,
+      retry: 404,
+      concepts: 404,
+      correction: 403,
+      progress: 404,
+      generate: 404,
+      getPractice: 404,
+      submit: 403,
+    },
+    tutorA: {
+      upload: 202,
+      getUpload: 200,
+      retry: 409,
+      concepts: 200,
+      correction: 403,
+      progress: 200,
+      generate: 201,
+      getPractice: 200,
+      submit: 403,
+    },
+    student1: {
+      upload: 202,
+      getUpload: 200,
+      retry: 409,
+      concepts: 200,
+      correction: 200,
+      progress: 200,
+      generate: 201,
+      getPractice: 200,
+      submit: 409,
+    },
+    admin: {
+      upload: 202,
+      getUpload: 200,
+      retry: 409,
+      concepts: 200,
+      correction: 200,
+      progress: 200,
+      generate: 201,
+      getPractice: 200,
+      submit: 409,
+    },
   };
   for (const [role, statuses] of Object.entries(expected)) {
     it(`${role}`, async () => {
@@ -338,7 +441,7 @@ describe('access: each route × role, including another student’s ids', () => 
   }
   it('a tutor sees the students they teach, not others', async () => {
     expect((await call('tutorB', 'GET', '/api/progress/student/stu_2')).statusCode).toBe(200);
-    expect((await call('tutorA', 'GET', '/api/progress/student/stu_2')).statusCode).toBe(403);
+    expect((await call('tutorA', 'GET', '/api/progress/student/stu_2')).statusCode).toBe(404);
     expect((await call('student2', 'GET', '/api/students/stu_2/concepts')).statusCode).toBe(200);
   });
   it('nothing was written for another student by a refused request', async () => {

@@ -142,8 +142,11 @@ describe('local transcript analysis', () => {
     expect(a.concepts.some((x) => x.conceptKey === 'algebra-1:slope')).toBe(false);
   });
   it('a transcript about something else names no algebra concept', () => {
-    const turns = normalizeTranscript('Tutor: How was your weekend?\nStudent: Good, I played football.').parsed.turns;
-    expect(analyzeTranscriptLocally({ turns, catalogue: algebra, subjectName: 'Algebra 1' }).concepts).toEqual([]);
+    const turns = normalizeTranscript('Tutor: How was your weekend?\nStudent: Good, I played football.')
+      .parsed.turns;
+    expect(
+      analyzeTranscriptLocally({ turns, catalogue: algebra, subjectName: 'Algebra 1' }).concepts,
+    ).toEqual([]);
   });
 });
 
@@ -157,20 +160,35 @@ describe('maths generators', () => {
           expect(p, `${id} L${level} seed ${s}`).not.toBeNull();
           expect(p!.verify()).toBe(true);
           // The stated answer is graded correct, and no typical mistake is.
-          expect(gradeAnswer({ type: 'problem_solving', answer: p!.answer, options: null }, p!.answer).correct).toBe(true);
+          expect(
+            gradeAnswer({ type: 'problem_solving', answer: p!.answer, options: null }, p!.answer).correct,
+          ).toBe(true);
           const opts = buildOptions(p!.answer, p!.mistakes, r);
           if (opts) {
-            expect(new Set(opts.map((o) => o.replace(/\s+/g, ''))).size, `${id} ${opts.join('|')}`).toBe(opts.length);
+            expect(new Set(opts.map((o) => o.replace(/\s+/g, ''))).size, `${id} ${opts.join('|')}`).toBe(
+              opts.length,
+            );
             expect(opts.filter((o) => o === p!.answer)).toHaveLength(1);
             for (const o of opts.filter((x) => x !== p!.answer))
-              expect(gradeAnswer({ type: 'multiple_choice', answer: p!.answer, options: opts }, o).correct, `${id}: ${o} vs ${p!.answer}`).toBe(false);
+              expect(
+                gradeAnswer({ type: 'multiple_choice', answer: p!.answer, options: opts }, o).correct,
+                `${id}: ${o} vs ${p!.answer}`,
+              ).toBe(false);
           }
         }
       }
     }
   });
   it('a set has no repeated question and avoids the questions given', () => {
-    const concepts = [{ key: 'algebra-1:linear-equations', name: 'Linear equations', description: '', generator: 'linear-equation', keyPoints: [] }];
+    const concepts = [
+      {
+        key: 'algebra-1:linear-equations',
+        name: 'Linear equations',
+        description: '',
+        generator: 'linear-equation',
+        keyPoints: [],
+      },
+    ];
     const first = generateLocalPractice({ concepts, difficulty: 'medium', count: 10, avoid: [], seed: 1 });
     expect(first).toHaveLength(10);
     const keys = first.map((i) => questionKey(i.question));
@@ -185,7 +203,10 @@ describe('maths generators', () => {
           key: 'biology:photosynthesis',
           name: 'Photosynthesis',
           description: 'How plants make glucose.',
-          keyPoints: ['Plants use chlorophyll to capture light energy.', 'Photosynthesis releases oxygen into the air.'],
+          keyPoints: [
+            'Plants use chlorophyll to capture light energy.',
+            'Photosynthesis releases oxygen into the air.',
+          ],
         },
       ],
       difficulty: 'easy',
@@ -218,7 +239,11 @@ describe('grading', () => {
     [{ type: 'problem_solving' as const, answer: 'x = -3 or x = 2', options: null }, 'x = 2', false],
     [{ type: 'problem_solving' as const, answer: 'x > 3', options: null }, '3 < x', true],
     [{ type: 'problem_solving' as const, answer: 'x > 3', options: null }, 'x < 3', false],
-    [{ type: 'short_answer' as const, answer: 'x', options: null, rubric: 'light\nglucose\noxygen' }, 'Plants use light to make glucose', true],
+    [
+      { type: 'short_answer' as const, answer: 'x', options: null, rubric: 'light\nglucose\noxygen' },
+      'Plants use light to make glucose',
+      true,
+    ],
   ])('%o ← %s: %s', (item, response, correct) => {
     expect(gradeAnswer(item, response).correct).toBe(correct);
   });
@@ -227,7 +252,10 @@ describe('grading', () => {
 describe('progress rules', () => {
   it('streaks count consecutive UTC days, the current one up to yesterday', () => {
     const d = (s: string) => new Date(`${s}T10:00:00Z`);
-    const s = streaks([d('2026-11-01'), d('2026-11-02'), d('2026-11-03'), d('2026-11-10'), d('2026-11-11')], d('2026-11-12'));
+    const s = streaks(
+      [d('2026-11-01'), d('2026-11-02'), d('2026-11-03'), d('2026-11-10'), d('2026-11-11')],
+      d('2026-11-12'),
+    );
     expect(s).toMatchObject({ current_days: 2, longest_days: 3, last_active: '2026-11-11' });
     expect(streaks([d('2026-11-01')], d('2026-11-12')).current_days).toBe(0);
   });

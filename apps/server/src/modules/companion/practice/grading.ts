@@ -154,7 +154,9 @@ export function gradeAnswer(item: GradableItem, rawResponse: string): Grade {
   const ineqA = inequality(answer);
   if (ineqA) {
     const ineqR = inequality(response);
-    return ineqR && ineqR.op === ineqA.op && closeEnough(ineqR.value, ineqA.value, String(ineqA.value)) ? ok('Correct.') : no;
+    return ineqR && ineqR.op === ineqA.op && closeEnough(ineqR.value, ineqA.value, String(ineqA.value))
+      ? ok('Correct.')
+      : no;
   }
   const assignA = assignments(answer);
   if (assignA && assignA.size > 1) {
