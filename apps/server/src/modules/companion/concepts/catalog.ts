@@ -60,6 +60,14 @@ const ARITHMETIC: CuratedConcept[] = [
     generator: 'decimals',
   },
   {
+    slug: 'word-problems',
+    name: 'Word problems',
+    description:
+      'Turning a story into the right operations: what is known, what is asked, which steps lead there.',
+    difficulty: 2,
+    aliases: ['word problem', 'how many', 'how much', 'altogether', 'in total', 'left over'],
+  },
+  {
     slug: 'place-value',
     name: 'Place value',
     description: 'The value of each digit by its position: ones, tens, hundreds.',
@@ -746,7 +754,7 @@ const PRE_ALGEBRA_SLUGS = [
 export const CURATED_CONCEPTS: Record<string, CuratedConcept[]> = {
   'elementary-math': ARITHMETIC,
   'pre-algebra': ALGEBRA.filter((c) => PRE_ALGEBRA_SLUGS.includes(c.slug)).concat(
-    ARITHMETIC.filter((c) => c.slug === 'fractions'),
+    ARITHMETIC.filter((c) => c.slug === 'fractions' || c.slug === 'word-problems'),
   ),
   'algebra-1': ALGEBRA,
   geometry: GEOMETRY,

@@ -113,7 +113,12 @@ export function toUploadDto(u: UploadRow, a: AnalysisRow | null): TTranscriptUpl
   };
 }
 
-/** Evidence for one analysed concept: covered, then mistakes and hints, then successes (end-of-session state). */
+/**
+ * Evidence for one analysed concept: "covered" (a learning opportunity), then one observation per attempt,
+ * hint and explanation. An analysis gives counts, not their order, so the kinds are interleaved evenly
+ * (two right, one wrong, two right… rather than all the mistakes first): BKT weighs late evidence more, and
+ * an even spread is the neutral guess. At most 10 of each kind per session.
+ */
 export function evidenceOf(
   studentId: string,
   uploadId: string,
@@ -121,32 +126,30 @@ export function evidenceOf(
   c: AnalysisConcept,
   at: Date,
 ): RecordEvidenceInput[] {
-  const base = {
-    studentId,
-    conceptKey,
-    sourceType: 'transcript' as const,
-    sourceId: uploadId,
-    observedAt: at,
-  };
-  const key = (kind: string) => `transcript:${uploadId}:${conceptKey}:${kind}`;
+  const base = { studentId, conceptKey, sourceType: 'transcript' as const, sourceId: uploadId, observedAt: at };
+  const key = (kind: string, n: number) => `transcript:${uploadId}:${conceptKey}:${kind}:${n}`;
   const out: RecordEvidenceInput[] = [
-    { ...base, kind: 'transcript_covered', dedupeKey: key('covered'), note: c.keyPoints[0] ?? null },
+    { ...base, kind: 'transcript_covered', dedupeKey: key('covered', 0), note: c.keyPoints[0] ?? null },
   ];
-  const add = (kind: RecordEvidenceInput['kind'], n: number, per: number, quote?: string | null) => {
-    if (n > 0)
-      out.push({
-        ...base,
-        kind,
-        weight: Math.min(5, Math.round(n * per * 100) / 100),
-        dedupeKey: key(kind),
-        note: `${n}× in this session`,
-        quote: quote ?? null,
-      });
-  };
-  add('transcript_incorrect', c.signals.incorrect, 0.7, c.misconceptions[0]);
-  add('transcript_hint', c.signals.hints, 0.5);
-  add('transcript_correct', c.signals.correct, 0.7);
-  add('self_explanation', c.signals.selfExplanations, 0.5);
+  const counts: Array<[RecordEvidenceInput['kind'], number]> = [
+    ['transcript_incorrect', c.signals.incorrect],
+    ['transcript_hint', c.signals.hints],
+    ['transcript_correct', c.signals.correct],
+    ['self_explanation', c.signals.selfExplanations],
+  ];
+  const units: Array<{ kind: RecordEvidenceInput['kind']; n: number; pos: number }> = [];
+  for (const [kind, raw] of counts) {
+    const n = Math.min(10, Math.max(0, Math.round(raw)));
+    for (let i = 0; i < n; i++) units.push({ kind, n: i, pos: (i + 0.5) / n });
+  }
+  units.sort((a, b) => a.pos - b.pos);
+  for (const u of units)
+    out.push({
+      ...base,
+      kind: u.kind,
+      dedupeKey: key(u.kind, u.n),
+      quote: u.kind === 'transcript_incorrect' ? (c.misconceptions[u.n] ?? null) : null,
+    });
   return out;
 }
 
