@@ -131,6 +131,11 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
     await reportJobs
       .sweep(opts)
       .catch((err: unknown) => rt.logger.warn({ err, why }, 'mail sweep failed; the next one retries'));
+    await services.companion.transcripts
+      .sweep()
+      .catch((err: unknown) =>
+        rt.logger.warn({ err, why }, 'transcript sweep failed; the next start retries'),
+      );
   };
   // Redis came back without its jobs (restarted empty): everything in flight is gone, so this process (the
   // queue tells exactly one) re-enqueues all of it now rather than after the sweeper's staleness delay.

@@ -179,7 +179,9 @@ async function main() {
     `  re-solved independently: ${g.checked} of ${g.items}; correct ${g.correct}/${g.checked} (${f2((100 * g.correct) / Math.max(1, g.checked))} %)` +
       `; not readable by the re-solver: ${g.unreadable}${g.unreadableBy.size ? ` (${[...g.unreadableBy].map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`,
   );
-  console.log(`  duplicate questions within a set: ${g.dupQuestions}; duplicate options within an item: ${g.dupOptions}`);
+  console.log(
+    `  duplicate questions within a set: ${g.dupQuestions}; duplicate options within an item: ${g.dupOptions}`,
+  );
   for (const w of g.wrong) console.log(`  WRONG ${w}`);
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tp-eval-companion-'));
@@ -237,17 +239,26 @@ async function main() {
     const analyses = await db
       .select()
       .from(transcriptAnalyses)
-      .where(inArray(transcriptAnalyses.uploadId, uploads.map((u) => u.id)));
+      .where(
+        inArray(
+          transcriptAnalyses.uploadId,
+          uploads.map((u) => u.id),
+        ),
+      );
     const found = new Map(
-      analyses.map((a) => [a.uploadId, (a.concepts as Array<{ conceptKey: string }>).map((c) => c.conceptKey)]),
+      analyses.map((a) => [
+        a.uploadId,
+        (a.concepts as Array<{ conceptKey: string }>).map((c) => c.conceptKey),
+      ]),
     );
     let tp = 0;
     let fp = 0;
     let fn = 0;
     for (const u of uploads) {
       const got = new Set(found.get(u.id) ?? []);
-      for (const c of u.concepts) if (got.has(c)) tp++;
-      else fn++;
+      for (const c of u.concepts)
+        if (got.has(c)) tp++;
+        else fn++;
       for (const c of got) if (!u.concepts.includes(c)) fp++;
     }
     const xs: number[] = [];
@@ -268,7 +279,9 @@ async function main() {
     console.log(
       `  concept extraction: precision ${f2(tp / (tp + fp))}, recall ${f2(tp / (tp + fn))} (${tp} found, ${fp} extra, ${fn} missed)`,
     );
-    console.log(`  Spearman(mastery, planted skill) over ${xs.length} student-concept pairs: ${f2(spearman(ys, xs))} (target ≥ 0.70)`);
+    console.log(
+      `  Spearman(mastery, planted skill) over ${xs.length} student-concept pairs: ${f2(spearman(ys, xs))} (target ≥ 0.70)`,
+    );
 
     // 3. MathDial.
     if (!existsSync(values.mathdial)) {
@@ -295,9 +308,9 @@ async function main() {
       .from(transcriptUploads)
       .where(inArray(transcriptUploads.id, ids));
     const mdAnalyses = new Map(
-      (
-        await db.select().from(transcriptAnalyses).where(inArray(transcriptAnalyses.uploadId, ids))
-      ).map((a) => [a.uploadId, a]),
+      (await db.select().from(transcriptAnalyses).where(inArray(transcriptAnalyses.uploadId, ids))).map(
+        (a) => [a.uploadId, a],
+      ),
     );
     const mastery: number[] = [];
     const turns: number[] = [];

@@ -132,7 +132,9 @@ describe('local transcript analysis', () => {
     const a = analyzeTranscriptLocally({ turns, catalogue: algebra, subjectName: 'Algebra 1' });
     const c = a.concepts.find((x) => x.conceptKey === 'algebra-1:linear-equations');
     expect(c).toBeDefined();
-    expect(c!.signals.correct).toBeGreaterThanOrEqual(3);
+    expect(c!.signals.correct).toBe(2);
+    // x = 7 came right after a correction and a hint: help-assisted, counted with the hints.
+    expect(c!.signals.hints).toBeGreaterThanOrEqual(2);
     expect(c!.signals.incorrect).toBe(1);
     expect(c!.signals.hints).toBeGreaterThanOrEqual(1);
     expect(c!.signals.selfExplanations).toBeGreaterThanOrEqual(1);

@@ -25,7 +25,10 @@ const CONFIRM =
 const CORRECT_STRONG =
   /\b(correct|exactly|perfect|well done|good job|excellent|you got it|spot on|that's it|that's right|thats right)\b/i;
 const REJECT =
-  /\b(not quite|incorrect|wrong|no,|nope|try again|almost|close,|careful|mistake|isn't right|not right|doesn't work|check that|are you sure|let's check|hmm)\b/i;
+  /\b(not quite|incorrect|wrong|no,|no\.|nope|try again|almost|close,|careful|mistake|isn't right|not right|isn't correct|not correct|doesn't work|check that|check your|double check|double-check|are you sure|is that right|let's check|look again|read the question|re-read|start again|let's try|try it|slow down|overcomplicated|gone too far|not what|that's not|hmm)\b/i;
+/** The tutor gives the step or the answer away: the student's next success was assisted. */
+const TELLING =
+  /\b(you need to|you should|it should be|the answer is|the correct answer|we need to|you have to|so it's|which makes|making the total)\b/i;
 const HINT =
   /\b(hint|remember|think about|what if|what happens|how about|try|let's look|look at|what do we|what do you get|first step|what's the first)\b/i;
 const STUCK =
@@ -140,6 +143,7 @@ export function analyzeTranscriptLocally(input: LocalAnalysisInput): TranscriptA
   const kept = [...tallies.values()].filter((t) => t.mentions >= 2);
   const keptKeys = new Set(kept.map((t) => t.concept.key));
 
+  const assisted = new Set<string>();
   for (let i = 0; i < turns.length; i++) {
     const turn = turns[i]!;
     const concepts = about[i]!.filter((c) => keptKeys.has(c.key));
@@ -151,17 +155,24 @@ export function analyzeTranscriptLocally(input: LocalAnalysisInput): TranscriptA
         const attempt = /\d|\bx\b|=/.test(turn.text) || words(turn.text).length >= 3;
         const reply = next?.speaker === 'tutor' ? next.text : '';
         const head = reply.slice(0, 80);
-        if (STUCK.test(turn.text)) t.hints += 1;
-        else if (attempt && reply && REJECT.test(head)) {
+        const confirmed = CORRECT_STRONG.test(head) || (CONFIRM.test(head) && !REJECT.test(head));
+        if (STUCK.test(turn.text)) {
+          t.hints += 1;
+          assisted.add(c.key);
+        } else if (attempt && reply && REJECT.test(head) && !CORRECT_STRONG.test(head.slice(0, 12))) {
           t.incorrect += 1;
+          assisted.add(c.key);
           if (t.mistakes.length < 3) t.mistakes.push(clip(turn.text));
-          if (HINT.test(reply)) t.hints += 1;
-        } else if (
-          attempt &&
-          reply &&
-          (CORRECT_STRONG.test(head) || (CONFIRM.test(head) && !REJECT.test(head)))
-        )
-          t.correct += 1;
+          if (HINT.test(reply) || TELLING.test(reply)) t.hints += 1;
+        } else if (attempt && reply && confirmed) {
+          // Right only after the tutor corrected or told: help-assisted, which BKT counts against knowing it.
+          if (assisted.has(c.key)) t.hints += 1;
+          else t.correct += 1;
+          assisted.delete(c.key);
+        } else if (attempt && reply && TELLING.test(reply)) {
+          t.hints += 1;
+          assisted.add(c.key);
+        }
         if (REASONING.test(turn.text) && words(turn.text).length >= 8) t.selfExplanations += 1;
       } else if (turn.speaker === 'tutor') {
         for (const s of sentences(turn.text)) {

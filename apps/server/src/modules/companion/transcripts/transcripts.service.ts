@@ -9,7 +9,7 @@
  * The analysis (AI port: the model, or the local analysis) names catalogue concepts; new ones join the
  * catalogue; each concept's signals become mastery evidence with dedupe keys, so a re-run counts once.
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import {
   MAX_UPLOAD_TRANSCRIPT_CHARS,
   type TTranscriptUpload,
@@ -126,7 +126,13 @@ export function evidenceOf(
   c: AnalysisConcept,
   at: Date,
 ): RecordEvidenceInput[] {
-  const base = { studentId, conceptKey, sourceType: 'transcript' as const, sourceId: uploadId, observedAt: at };
+  const base = {
+    studentId,
+    conceptKey,
+    sourceType: 'transcript' as const,
+    sourceId: uploadId,
+    observedAt: at,
+  };
   const key = (kind: string, n: number) => `transcript:${uploadId}:${conceptKey}:${kind}:${n}`;
   const out: RecordEvidenceInput[] = [
     { ...base, kind: 'transcript_covered', dedupeKey: key('covered', 0), note: c.keyPoints[0] ?? null },
@@ -167,12 +173,12 @@ export function createTranscriptService(deps: TranscriptServiceDeps) {
   }
 
   /** The subject whose catalogue the transcript matches best (when none was given). */
-  async function recogniseSubject(n: NormalizedTranscript): Promise<string | null> {
+  async function recogniseSubject(turns: NormalizedTranscript['parsed']['turns']): Promise<string | null> {
     await concepts.ensureCatalogue();
     let best: { id: string; score: number } | null = null;
     for (const id of await concepts.allSubjectsWithConcepts()) {
       const cat = toCatalogue(await concepts.listForSubject(id));
-      const a = analyzeTranscriptLocally({ turns: n.parsed.turns, catalogue: cat, subjectName: id });
+      const a = analyzeTranscriptLocally({ turns, catalogue: cat, subjectName: id });
       const score = a.concepts.length;
       if (score > 0 && (!best || score > best.score)) best = { id, score };
     }
@@ -215,7 +221,7 @@ export function createTranscriptService(deps: TranscriptServiceDeps) {
       for (const s of full?.subjectsCovered ?? [])
         if (!subjectId && (await concepts.subjectName(s))) subjectId = s;
     }
-    subjectId ??= await recogniseSubject(normalized);
+    // With no subject given, the job recognises it from the text (not here: it reads every catalogue).
 
     const now = clock.now();
     const [row] = await db
@@ -300,7 +306,12 @@ export function createTranscriptService(deps: TranscriptServiceDeps) {
         }
         throw err;
       }
-      const subjectId = u.subjectId;
+      let subjectId = u.subjectId;
+      if (!subjectId) {
+        subjectId = await recogniseSubject(read.turns);
+        if (subjectId)
+          await db.update(transcriptUploads).set({ subjectId }).where(eq(transcriptUploads.id, uploadId));
+      }
       const subjectName = (subjectId && (await concepts.subjectName(subjectId))) ?? 'General';
       const catalogue = subjectId ? toCatalogue(await concepts.listForSubject(subjectId)) : [];
       const result = await ai.run(
@@ -418,7 +429,21 @@ export function createTranscriptService(deps: TranscriptServiceDeps) {
     return rows;
   }
 
-  return { upload, get, retry, process, consumeSession, listForStudent, getAnalysis };
+  /**
+   * Re-enqueues transcripts left pending or processing (a lost in-process queue, a crashed worker): the table
+   * is the inbox, the queue only carries references. Run at worker start-up and when Redis lost its jobs.
+   */
+  async function sweep(): Promise<number> {
+    const rows = await db
+      .select({ id: transcriptUploads.id, attempts: transcriptUploads.attempts })
+      .from(transcriptUploads)
+      .where(inArray(transcriptUploads.status, ['pending', 'processing']))
+      .limit(10_000);
+    for (const r of rows) await queue.add('companion.transcript', { uploadId: r.id }, { jobId: jobIdOf(r) });
+    return rows.length;
+  }
+
+  return { upload, get, retry, process, consumeSession, listForStudent, getAnalysis, sweep };
 }
 
 export type TranscriptService = ReturnType<typeof createTranscriptService>;
