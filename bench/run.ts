@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureWebBuild, WEB_DIR } from '../scripts/web-build.mjs';
 import { withFreshDatabase } from './src/fresh-db';
+import { benchCompanion } from './src/companion.bench';
 import { benchForecast } from './src/forecast.bench';
 import { benchPlatform, type Target } from './src/platform.bench';
 import { benchQuality } from './src/quality.bench';
@@ -33,6 +34,7 @@ async function main() {
   if (wantPhase('web')) await benchWeb();
   // No database: the same figure for both targets.
   if (wantPhase('forecast')) benchForecast();
+  if (wantPhase('companion')) benchCompanion();
   if (wantTarget('embedded')) {
     const embedded: Target = { label: 'embedded (PGlite + in-process queue)' };
     if (wantPhase('platform')) await benchPlatform(embedded);

@@ -58,7 +58,8 @@ export function wantPhase(
     | 'day'
     | 'drain'
     | 'tier3'
-    | 'forecast',
+    | 'forecast'
+    | 'companion',
 ): boolean {
   return listSetting('BENCH_PHASES')?.has(phase) ?? true;
 }
