@@ -180,6 +180,47 @@ describe('POST /api/sessions/upload', () => {
     expect(res.json().format).toBe(format);
   });
 
+  it('a tutor can create the session the transcript belongs to; a student cannot, nor a tutor for another', async () => {
+    const newSession = { tutor_id: 'tut_a', started_at: '2026-11-19T15:00:00Z', minutes: 45 };
+    const res = await call('tutorA', 'POST', '/api/sessions/upload', {
+      content: TRANSCRIPT,
+      student_id: 'stu_1',
+      subject_id: 'algebra-1',
+      new_session: newSession,
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const sessionId = res.json().session_id;
+    expect(sessionId).toBeTruthy();
+    const session = await t.app.services.sessions.getSessionDto(sessionId);
+    expect(session).toMatchObject({ tutor_id: 'tut_a', student_id: 'stu_1' });
+    expect(
+      (
+        await call('student1', 'POST', '/api/sessions/upload', {
+          content: TRANSCRIPT,
+          new_session: newSession,
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await call('tutorA', 'POST', '/api/sessions/upload', {
+          content: TRANSCRIPT,
+          student_id: 'stu_1',
+          new_session: { ...newSession, tutor_id: 'tut_b' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await call('tutorA', 'POST', '/api/sessions/upload', {
+          content: TRANSCRIPT,
+          session_id: 'ses_a1',
+          new_session: newSession,
+        })
+      ).statusCode,
+    ).toBe(400);
+  });
+
   it('answers 422 for text without speaker turns and 413 past the size limit, storing nothing', async () => {
     const count = async () => (await db().select().from(transcriptUploads)).length;
     const n = await count();

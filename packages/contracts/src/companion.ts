@@ -3,7 +3,7 @@
  * mastery with its evidence, progress, and practice sets. Shared by server and web.
  */
 import { z } from 'zod';
-import { ZText, ZUuid } from './common';
+import { ZInstant, ZText, ZUuid } from './common';
 
 const ZStudentId = ZText.min(1)
   .max(255)
@@ -39,6 +39,20 @@ export const ZUploadTranscriptRequest = z
       .describe(
         "Subject id (e.g. algebra-1); else the session's first subject, else recognised from the text",
       ),
+    new_session: z
+      .strictObject({
+        tutor_id: ZStudentId.describe('The tutor who gave the session (a tutor may only name themself)'),
+        started_at: ZInstant,
+        minutes: z.number().int().min(5).max(600).default(60),
+      })
+      .optional()
+      .describe(
+        'Creates the session this transcript belongs to (tutors and admins; not with session_id). It enters the quality pipeline like any session.',
+      ),
+  })
+  .refine((r) => !(r.session_id && r.new_session), {
+    path: ['new_session'],
+    message: 'give session_id or new_session, not both',
   })
   .meta({ id: 'UploadTranscriptRequest' });
 export type TUploadTranscriptRequest = z.infer<typeof ZUploadTranscriptRequest>;

@@ -2,7 +2,9 @@
  * The companion's learning side, assembled: concept catalogue, mastery, transcripts, progress and practice
  * services over one set of dependencies, and the job handlers the worker runs.
  */
+import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
 import type { Db } from '../../db/client';
+import type { Principal } from '../../platform/auth/principal';
 import type { AppJobs } from '../../jobs';
 import type { AiPort } from '../../platform/ai/port';
 import type { Clock } from '../../platform/clock';
@@ -28,6 +30,10 @@ export type CompanionLearningDeps = {
     listSubjects(): Promise<Array<{ id: string; name: string }>>;
     getSessionForProcessing(id: string): Promise<CompanionSession | null>;
     getSessionDto(idOrPlatformId: string): Promise<{ id: string; student_id: string } | null>;
+    ingest(
+      payload: TWebhookPayload,
+      opts: { by?: Principal },
+    ): Promise<{ session: { id: string; version: number } | null }>;
   };
   /** Seeds the local practice generators (tests). */
   practiceSeed?: () => number;

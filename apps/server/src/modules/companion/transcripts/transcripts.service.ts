@@ -9,7 +9,9 @@
  * The analysis (AI port: the model, or the local analysis) names catalogue concepts; new ones join the
  * catalogue; each concept's signals become mastery evidence with dedupe keys, so a re-run counts once.
  */
+import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
 import {
   MAX_UPLOAD_TRANSCRIPT_CHARS,
   type TTranscriptUpload,
@@ -57,6 +59,10 @@ export type TranscriptServiceDeps = {
     getSessionForProcessing(id: string): Promise<CompanionSession | null>;
     getSessionDto(idOrPlatformId: string): Promise<{ id: string; student_id: string } | null>;
     studentExists(studentId: string): Promise<boolean>;
+    ingest(
+      payload: TWebhookPayload,
+      opts: { by?: Principal },
+    ): Promise<{ session: { id: string; version: number } | null }>;
   };
   logger: Pick<Logger, 'warn' | 'info'>;
 };
@@ -185,6 +191,36 @@ export function createTranscriptService(deps: TranscriptServiceDeps) {
     return best?.id ?? null;
   }
 
+  /** A session for an uploaded transcript, through the sessions module (its transcript stays with the upload). */
+  async function createSession(
+    studentId: string,
+    ns: NonNullable<TUploadTranscriptRequest['new_session']>,
+    subjectId: string | undefined,
+    p: Principal,
+  ): Promise<{ id: string; student_id: string }> {
+    const start = new Date(ns.started_at);
+    const end = new Date(start.getTime() + ns.minutes * 60_000);
+    const result = await sessions.ingest(
+      {
+        session_id: `upload-${randomUUID()}`,
+        tutor_id: ns.tutor_id,
+        student_id: studentId,
+        session_start_time: start.toISOString(),
+        session_end_time: end.toISOString(),
+        tutor_join_time: start.toISOString(),
+        student_join_time: start.toISOString(),
+        tutor_leave_time: end.toISOString(),
+        student_leave_time: end.toISOString(),
+        subjects_covered: [subjectId ?? 'general'],
+        is_first_session: false,
+        was_rescheduled: false,
+      },
+      { by: p },
+    );
+    if (!result.session) throw new AppError('CONFLICT', 'The session could not be created');
+    return { id: result.session.id, student_id: studentId };
+  }
+
   async function upload(req: TUploadTranscriptRequest, p: Principal): Promise<TTranscriptUpload> {
     if (req.content.length > MAX_UPLOAD_TRANSCRIPT_CHARS)
       throw new AppError(
@@ -205,6 +241,14 @@ export function createTranscriptService(deps: TranscriptServiceDeps) {
     await access.assertCanSee(p, studentId);
     if (!(await sessions.studentExists(studentId)))
       throw new AppError('NOT_FOUND', 'No student with that id');
+    if (req.new_session) {
+      // A session record feeds the tutor's quality scores: only that tutor (or an admin) may create one.
+      if (p.role !== 'admin' && !(p.role === 'tutor' && p.tutorId === req.new_session.tutor_id))
+        throw new AppError('FORBIDDEN', 'Only the tutor who gave the session, or an admin, can create it');
+      if (req.subject_id && !(await concepts.subjectName(req.subject_id)))
+        throw new AppError('UNPROCESSABLE', `Unknown subject: ${req.subject_id}`);
+      session = await createSession(studentId, req.new_session, req.subject_id, p);
+    }
 
     let normalized: NormalizedTranscript;
     try {
