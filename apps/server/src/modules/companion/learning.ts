@@ -55,7 +55,7 @@ export function createCompanionLearning(deps: CompanionLearningDeps) {
     sessions,
     logger: deps.logger,
   });
-  const progress = createProgressService({ db, clock, mastery, access });
+  const progress = createProgressService({ db, clock, mastery, access, concepts });
   const practice = createPracticeService({
     db,
     clock,

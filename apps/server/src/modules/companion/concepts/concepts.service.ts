@@ -5,7 +5,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { concepts } from '../../../db/schema/index';
-import { CURATED_CONCEPTS, conceptKey } from './catalog';
+import { CURATED_CONCEPTS, conceptKey, curatedConcept } from './catalog';
 import { normalizeConceptName, slugify } from './normalize';
 
 export type ConceptRow = typeof concepts.$inferSelect;
@@ -64,12 +64,58 @@ export function createConceptService(deps: { db: Db; subjects: SubjectSource }) 
 
   async function listForSubject(subjectId: string): Promise<ConceptRow[]> {
     await ensureCatalogue();
-    return db.select().from(concepts).where(eq(concepts.subjectId, subjectId)).orderBy(asc(concepts.key));
+    const read = () =>
+      db.select().from(concepts).where(eq(concepts.subjectId, subjectId)).orderBy(asc(concepts.key));
+    const rows = await read();
+    // A subject created after the catalogue was written (a later seed): write its curated concepts now.
+    if (rows.length === 0 && CURATED_CONCEPTS[subjectId]?.length) {
+      await ensureKeys(CURATED_CONCEPTS[subjectId].map((c) => conceptKey(subjectId, c.slug)));
+      return read();
+    }
+    return rows;
+  }
+
+  /**
+   * Writes the curated rows behind these keys (for subjects that exist) if they are missing; unknown keys
+   * are left alone. Cheaper than the whole catalogue, and writes nothing for a request naming no real concept.
+   */
+  async function ensureKeys(keys: readonly string[]): Promise<void> {
+    const curated = keys.map((k) => ({ k, c: curatedConcept(k) })).filter((x) => x.c);
+    if (curated.length === 0) return;
+    const present = new Set(
+      (
+        await db
+          .select({ key: concepts.key })
+          .from(concepts)
+          .where(
+            inArray(
+              concepts.key,
+              curated.map((x) => x.k),
+            ),
+          )
+      ).map((r) => r.key),
+    );
+    const missing = curated.filter((x) => !present.has(x.k));
+    if (missing.length === 0) return;
+    const existing = new Set((await deps.subjects.listSubjects()).map((s) => s.id));
+    const rows = missing
+      .filter((x) => existing.has(x.c!.subjectId))
+      .map(({ k, c }) => ({
+        key: k,
+        subjectId: c!.subjectId,
+        name: c!.name,
+        normalizedName: normalizeConceptName(c!.name),
+        description: c!.description,
+        difficulty: c!.difficulty,
+        source: 'curated' as const,
+        aliases: c!.aliases,
+      }));
+    if (rows.length) await db.insert(concepts).values(rows).onConflictDoNothing();
   }
 
   async function getMany(keys: readonly string[]): Promise<ConceptRow[]> {
     if (keys.length === 0) return [];
-    await ensureCatalogue();
+    await ensureKeys(keys);
     return db
       .select()
       .from(concepts)
@@ -122,7 +168,15 @@ export function createConceptService(deps: { db: Db; subjects: SubjectSource }) 
     return rows.map((r) => r.id).sort();
   }
 
-  return { ensureCatalogue, listForSubject, getMany, resolve, subjectName, allSubjectsWithConcepts };
+  return {
+    ensureCatalogue,
+    ensureKeys,
+    listForSubject,
+    getMany,
+    resolve,
+    subjectName,
+    allSubjectsWithConcepts,
+  };
 }
 
 export type ConceptService = ReturnType<typeof createConceptService>;

@@ -10,6 +10,7 @@ import { concepts, practiceItems, practiceSets, transcriptUploads } from '../../
 import type { Principal } from '../../../platform/auth/principal';
 import type { Clock } from '../../../platform/clock';
 import type { StudentAccess } from '../access';
+import type { ConceptService } from '../concepts/concepts.service';
 import type { createMasteryService } from '../mastery/mastery.service';
 import type { CorrectionKind } from '../mastery/mastery.types';
 import { streaks, subjectHistory, type MasteryPoint } from './progress.rules';
@@ -21,6 +22,7 @@ export function createProgressService(deps: {
   clock: Clock;
   mastery: MasteryDeps;
   access: StudentAccess;
+  concepts: Pick<ConceptService, 'ensureKeys'>;
 }) {
   const { db, clock, mastery, access } = deps;
 
@@ -62,6 +64,7 @@ export function createProgressService(deps: {
     p: Principal,
   ) {
     await access.assertCanSee(p, studentId);
+    await deps.concepts.ensureKeys([body.concept_key]);
     const change = await mastery.recordCorrection(
       studentId,
       body.concept_key,

@@ -241,14 +241,6 @@ export function createTranscriptService(deps: TranscriptServiceDeps) {
     await access.assertCanSee(p, studentId);
     if (!(await sessions.studentExists(studentId)))
       throw new AppError('NOT_FOUND', 'No student with that id');
-    if (req.new_session) {
-      // A session record feeds the tutor's quality scores: only that tutor (or an admin) may create one.
-      if (p.role !== 'admin' && !(p.role === 'tutor' && p.tutorId === req.new_session.tutor_id))
-        throw new AppError('FORBIDDEN', 'Only the tutor who gave the session, or an admin, can create it');
-      if (req.subject_id && !(await concepts.subjectName(req.subject_id)))
-        throw new AppError('UNPROCESSABLE', `Unknown subject: ${req.subject_id}`);
-      session = await createSession(studentId, req.new_session, req.subject_id, p);
-    }
 
     let normalized: NormalizedTranscript;
     try {
@@ -266,6 +258,15 @@ export function createTranscriptService(deps: TranscriptServiceDeps) {
         if (!subjectId && (await concepts.subjectName(s))) subjectId = s;
     }
     // With no subject given, the job recognises it from the text (not here: it reads every catalogue).
+    // Last, once everything else is known to be acceptable: a refused upload creates no session.
+    if (req.new_session) {
+      // A session record feeds the tutor's quality scores: only that tutor (or an admin) may create one.
+      if (p.role !== 'admin' && !(p.role === 'tutor' && p.tutorId === req.new_session.tutor_id))
+        throw new AppError('FORBIDDEN', 'Only the tutor who gave the session, or an admin, can create it');
+      if (req.subject_id && !(await concepts.subjectName(req.subject_id)))
+        throw new AppError('UNPROCESSABLE', `Unknown subject: ${req.subject_id}`);
+      session = await createSession(studentId, req.new_session, req.subject_id, p);
+    }
 
     const now = clock.now();
     const [row] = await db
