@@ -8,6 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
 import { masteryEvidence, practiceItems, sessionAnalyses, transcriptUploads } from '../src/db/schema/index';
+import { createCompanionLearning } from '../src/modules/companion/index';
 import { startWorkers } from '../src/workers';
 import {
   bearer,
@@ -254,6 +255,53 @@ describe('POST /api/sessions/upload', () => {
   });
 });
 
+describe('hooks for the engagement side', () => {
+  it('transcriptAnalysed and practiceSubmitted are called after the commit', async () => {
+    const heard: string[] = [];
+    const learning = createCompanionLearning({
+      db: db(),
+      clock: t.clock,
+      queue: { add: async () => ({ id: 'none', added: false }) },
+      ai: t.rt.ai,
+      logger: t.rt.logger,
+      sessions: t.app.services.sessions,
+      hooks: {
+        transcriptAnalysed: async (e) =>
+          void heard.push(`analysed ${e.studentId} ${e.conceptKeys.join(',')}`),
+        practiceSubmitted: async (e) => void heard.push(`submitted ${e.studentId} ${e.changes.length}`),
+      },
+    });
+    const admin = {
+      kind: 'user' as const,
+      id: as.admin!.userId,
+      role: 'admin' as const,
+      label: 'a',
+      sessionId: null,
+      via: 'bearer' as const,
+      tutorId: null,
+      studentId: null,
+    };
+    const u = await learning.transcripts.upload(
+      { content: TRANSCRIPT, student_id: 'stu_2', subject_id: 'algebra-1' },
+      admin,
+    );
+    await learning.transcripts.process(u.id);
+    const set = await learning.practice.generate(
+      { student_id: 'stu_2', concept_keys: ['algebra-1:slope'], difficulty: 'easy', count: 2 },
+      admin,
+    );
+    await learning.practice.submit(
+      set.id,
+      { answers: set.items.map((i) => ({ item_id: i.id, answer: '0' })) },
+      admin,
+    );
+    expect(heard).toEqual([
+      expect.stringMatching(/^analysed stu_2 .*algebra-1:linear-equations/),
+      'submitted stu_2 1',
+    ]);
+  });
+});
+
 describe('corrections and progress', () => {
   it('"I still don\'t get this" lowers the mastery and is kept as evidence', async () => {
     const res = await call('student1', 'POST', '/api/students/stu_1/concepts/correction', {
@@ -485,11 +533,17 @@ describe('access: each route × role, including another student’s ids', () => 
     expect((await call('tutorA', 'GET', '/api/progress/student/stu_2')).statusCode).toBe(404);
     expect((await call('student2', 'GET', '/api/students/stu_2/concepts')).statusCode).toBe(200);
   });
-  it('nothing was written for another student by a refused request', async () => {
-    const stu2 = await db()
-      .select()
-      .from(masteryEvidence)
-      .where(and(eq(masteryEvidence.studentId, 'stu_2')));
-    expect(stu2).toHaveLength(0);
+  it('the refused requests (anonymous, coach, the other student, the other tutor) wrote nothing', async () => {
+    const count = async () =>
+      [
+        (await db().select().from(transcriptUploads)).length,
+        (await db().select().from(masteryEvidence)).length,
+        (await db().select().from(practiceItems)).length,
+      ].join(',');
+    const before = await count();
+    for (const role of ['anonymous', 'coach', 'student2', 'tutorB'])
+      for (const r of Object.values(routes))
+        await call(role === 'anonymous' ? null : role, r.method, r.url(), r.body?.());
+    expect(await count()).toBe(before);
   });
 });

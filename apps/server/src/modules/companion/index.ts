@@ -5,7 +5,9 @@
  * Mastery, for the engagement side (chat, goals, routing): `services.companion.mastery` (or
  * `createMasteryService({ db, clock })`) → `getMastery(studentId, conceptKeys?)`,
  * `listStudentConcepts(studentId)`, `recordEvidence(...)`, `recordCorrection(...)`; see
- * mastery/mastery.types.ts for the stable contract.
+ * mastery/mastery.types.ts for the stable contract. `createCompanionLearning({ …, hooks })` calls
+ * `transcriptAnalysed` (concepts and misconceptions found) and `practiceSubmitted` (score, mastery changes)
+ * after each commit, for notifications and routing.
  */
 export { createMasteryService } from './mastery/mastery.service';
 export type {
@@ -29,6 +31,7 @@ export {
   createCompanionLearning,
   type CompanionLearning,
   type CompanionLearningDeps,
+  type CompanionLearningHooks,
 } from './learning';
 export { companionLearningRoutes } from './learning.routes';
 export { createTranscriptAnalysisTask, TRANSCRIPT_ANALYSIS_TASK } from './transcripts/analysis.task';

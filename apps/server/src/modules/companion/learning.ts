@@ -37,6 +37,28 @@ export type CompanionLearningDeps = {
   };
   /** Seeds the local practice generators (tests). */
   practiceSeed?: () => number;
+  /** Called after the learning side's events (e.g. the engagement side's notifications and routing). */
+  hooks?: CompanionLearningHooks;
+};
+
+/**
+ * What the engagement side (notifications, routing, goals) may want to hear about. Called after the change is
+ * committed; a hook that throws is logged and does not undo or fail the work.
+ */
+export type CompanionLearningHooks = {
+  transcriptAnalysed?(e: {
+    studentId: string;
+    uploadId: string;
+    sessionRowId: string | null;
+    conceptKeys: string[];
+    misconceptions: Array<{ conceptKey: string; text: string }>;
+  }): Promise<void>;
+  practiceSubmitted?(e: {
+    studentId: string;
+    setId: string;
+    score: number;
+    changes: Array<{ conceptKey: string; before: number; after: number }>;
+  }): Promise<void>;
 };
 
 export function createCompanionLearning(deps: CompanionLearningDeps) {
@@ -54,6 +76,7 @@ export function createCompanionLearning(deps: CompanionLearningDeps) {
     access,
     sessions,
     logger: deps.logger,
+    ...(deps.hooks?.transcriptAnalysed ? { onAnalysed: deps.hooks.transcriptAnalysed } : {}),
   });
   const progress = createProgressService({ db, clock, mastery, access, concepts });
   const practice = createPracticeService({
@@ -63,7 +86,9 @@ export function createCompanionLearning(deps: CompanionLearningDeps) {
     concepts,
     mastery,
     access,
+    logger: deps.logger,
     ...(deps.practiceSeed ? { seed: deps.practiceSeed } : {}),
+    ...(deps.hooks?.practiceSubmitted ? { onSubmitted: deps.hooks.practiceSubmitted } : {}),
   });
   return { access, concepts, mastery, transcripts, progress, practice };
 }

@@ -16,7 +16,9 @@ import type { AiPort } from '../../../platform/ai/port';
 import type { Principal } from '../../../platform/auth/principal';
 import type { Clock } from '../../../platform/clock';
 import { AppError } from '../../../platform/errors';
+import type { Logger } from '../../../platform/logger';
 import type { StudentAccess } from '../access';
+import type { CompanionLearningHooks } from '../learning';
 import { curatedConcept } from '../concepts/catalog';
 import type { ConceptService } from '../concepts/concepts.service';
 import type { MasteryChange, MasteryService, RecordEvidenceInput } from '../mastery/mastery.types';
@@ -76,6 +78,8 @@ export function createPracticeService(deps: {
   access: StudentAccess;
   /** Seeds the local generators (tests pass a fixed one). */
   seed?: () => number;
+  logger?: Pick<Logger, 'warn'>;
+  onSubmitted?: NonNullable<CompanionLearningHooks['practiceSubmitted']>;
 }) {
   const { db, clock, ai, concepts, mastery, access } = deps;
   const task = createPracticeTask();
@@ -264,6 +268,22 @@ export function createPracticeService(deps: {
         before: prev?.before ?? c.before,
         after: c.after,
       });
+    }
+    if (deps.onSubmitted) {
+      await deps
+        .onSubmitted({
+          studentId: s.studentId,
+          setId: id,
+          score: claimed.score ?? 0,
+          changes: [...perConcept.values()].map((c) => ({
+            conceptKey: c.concept_key,
+            before: c.before,
+            after: c.after,
+          })),
+        })
+        .catch((err: unknown) =>
+          deps.logger?.warn({ err, setId: id }, 'companion: practiceSubmitted hook failed'),
+        );
     }
     const after = await load(id, p);
     return toPracticeDto(after.s, after.items, [...perConcept.values()]);

@@ -29,6 +29,7 @@ import type { JobContext, JobQueue } from '../../../platform/queue/port';
 import type { StudentAccess } from '../access';
 import type { ConceptRow, ConceptService } from '../concepts/concepts.service';
 import type { MasteryService, RecordEvidenceInput } from '../mastery/mastery.types';
+import type { CompanionLearningHooks } from '../learning';
 import type { AnalysisConcept, TranscriptAnalysis } from './analysis.types';
 import { createTranscriptAnalysisTask } from './analysis.task';
 import { normalizeTranscript, TranscriptFormatError, type NormalizedTranscript } from './formats';
@@ -65,6 +66,7 @@ export type TranscriptServiceDeps = {
     ): Promise<{ session: { id: string; version: number } | null }>;
   };
   logger: Pick<Logger, 'warn' | 'info'>;
+  onAnalysed?: NonNullable<CompanionLearningHooks['transcriptAnalysed']>;
 };
 
 const toCatalogue = (rows: readonly ConceptRow[]): CatalogueEntry[] =>
@@ -415,6 +417,21 @@ export function createTranscriptService(deps: TranscriptServiceDeps) {
         .update(transcriptUploads)
         .set({ status: 'completed', error: null, completedAt: now, updatedAt: now })
         .where(eq(transcriptUploads.id, uploadId));
+      if (deps.onAnalysed) {
+        await deps
+          .onAnalysed({
+            studentId: u.studentId,
+            uploadId,
+            sessionRowId: u.sessionRowId,
+            conceptKeys: stored.map((c) => c.conceptKey),
+            misconceptions: stored.flatMap((c) =>
+              c.misconceptions.map((text) => ({ conceptKey: c.conceptKey, text })),
+            ),
+          })
+          .catch((err: unknown) =>
+            logger.warn({ err, uploadId }, 'companion: transcriptAnalysed hook failed'),
+          );
+      }
       return { status: 'completed' as const, provider: result.provider, concepts: stored.length };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
