@@ -4,7 +4,7 @@
  * / submit (graded, mastery change); a webhook transcript analysed for the student too (beside tier 2); and
  * each route × role, including another student's ids.
  */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
 import { masteryEvidence, practiceItems, sessionAnalyses, transcriptUploads } from '../src/db/schema/index';
