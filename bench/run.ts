@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ensureWebBuild, WEB_DIR } from '../scripts/web-build.mjs';
 import { withFreshDatabase } from './src/fresh-db';
 import { benchCompanion } from './src/companion.bench';
+import { benchCompanionLearning } from './src/companion-learning.bench';
 import { benchForecast } from './src/forecast.bench';
 import { benchPlatform, type Target } from './src/platform.bench';
 import { benchQuality } from './src/quality.bench';
@@ -34,11 +35,12 @@ async function main() {
   if (wantPhase('web')) await benchWeb();
   // No database: the same figure for both targets.
   if (wantPhase('forecast')) benchForecast();
-  if (wantPhase('companion')) benchCompanion();
+  if (wantPhase('companion')) benchCompanionLearning();
   if (wantTarget('embedded')) {
     const embedded: Target = { label: 'embedded (PGlite + in-process queue)' };
     if (wantPhase('platform')) await benchPlatform(embedded);
     await benchQuality(embedded);
+    if (wantPhase('chat')) await benchCompanion();
   }
   const databaseUrl = wantTarget('postgres') ? process.env.DATABASE_URL : undefined;
   const redisUrl = process.env.REDIS_URL;

@@ -46,7 +46,7 @@ function listSetting(name: string): Set<string> | undefined {
     : undefined;
 }
 
-/** BENCH_PHASES (comma-separated: bundle, web, platform, acceptance, burst, steady, day, drain, tier3, forecast); unset = all. */
+/** BENCH_PHASES (comma-separated: bundle, web, platform, acceptance, burst, steady, day, drain, tier3, forecast, chat); unset = all. */
 export function wantPhase(
   phase:
     | 'bundle'
@@ -58,6 +58,7 @@ export function wantPhase(
     | 'day'
     | 'drain'
     | 'tier3'
+    | 'chat'
     | 'forecast'
     | 'companion',
 ): boolean {

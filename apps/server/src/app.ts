@@ -35,6 +35,8 @@ import {
   tutorsRoutes,
 } from './modules/quality/index';
 import { companionLearningRoutes } from './modules/companion/index';
+// eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
+import { engagementRoutes } from './modules/companion/engagement';
 import { aiUsageRoutes } from './platform/ai/usage.routes';
 import { accessControl } from './platform/auth/access.plugin';
 import { AppError } from './platform/errors';
@@ -47,7 +49,7 @@ import { deadLetterRoutes } from './platform/queue/dead-letters.routes';
 import { rateLimits } from './platform/http/rate-limits';
 import { findWebDist, webApp } from './platform/http/web-app';
 import type { Runtime } from './runtime';
-import { createServices, type Services } from './services';
+import { createServices, type ServiceOverrides, type Services } from './services';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -65,7 +67,7 @@ export type BuildAppOptions = {
   /** SSE heartbeat interval (tests shorten it). */
   sseHeartbeatMs?: number;
   loginRateLimitPerMinute?: number;
-};
+} & ServiceOverrides;
 
 type ValidationIssue = { path: string; message: string };
 
@@ -115,7 +117,9 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const services = createServices(rt);
+  const services = createServices(rt, {
+    ...(opts.masteryReader ? { masteryReader: opts.masteryReader } : {}),
+  });
   app.decorate('services', services);
 
   app.addHook('onRequest', async (req, reply) => {
@@ -294,6 +298,7 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
       apiKeys: services.apiKeys,
       audit: services.audit,
       loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 20,
+      registerRateLimitPerHour: rt.config.registerRateLimitPerHour,
     }),
   );
   await app.register(
@@ -314,6 +319,7 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
   );
   await app.register(aiUsageRoutes({ usage: services.aiUsage }));
   await app.register(deadLetterRoutes({ deadLetters: services.deadLetters }));
+  await app.register(engagementRoutes(services.engagement));
   await app.register(
     eventsRoutes({
       events: services.events,

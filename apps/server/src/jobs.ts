@@ -28,6 +28,16 @@ export const jobRegistry = {
   'companion.transcript': z.object({ uploadId: z.uuid() }),
   /** Companion: a session that arrived with a transcript, analysed for its student (queued beside tier 2). */
   'companion.session-transcript': ZSessionRef,
+  /** After a chat exchange: fold old messages into the summary, then the routing check (companion). */
+  'companion.chat-followup': z.object({
+    studentId: z.string().min(1),
+    conversationId: z.uuid(),
+    messageId: z.number().int().positive(),
+  }),
+  /** goal.completed: five next-subject suggestions for the student (companion). */
+  'companion.goal-completed': z.object({ goalId: z.uuid() }),
+  /** Engagement nudges for new and inactive students (hourly; each student's daytime, one per 3 days). */
+  'companion.nudges': z.object({}),
 } satisfies Record<string, z.ZodType>;
 
 /**

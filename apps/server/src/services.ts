@@ -9,7 +9,16 @@ import {
   createTokenService,
   createUserService,
 } from './modules/identity/index';
-import { createSessionService } from './modules/sessions/index';
+import { createSessionService, createStudentRecords } from './modules/sessions/index';
+// The companion's index.ts is assembled at merge (mastery and engagement are built on separate branches).
+/* eslint-disable boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts */
+import {
+  createEngagementServices,
+  DEFAULT_NUDGE_SETTINGS,
+  type MasteryReader,
+} from './modules/companion/engagement';
+/* eslint-enable boundaries/dependencies */
+import { ZTutorsQuery } from '@tutorpulse/contracts/quality-tutors';
 import {
   createAnalyticsService,
   createFlagService,
@@ -22,20 +31,50 @@ import {
   invalidatesQuality,
   QUALITY_READ_TAG,
 } from './modules/quality/index';
-import { createCompanionLearning } from './modules/companion/index';
+import { createCompanionLearning, masteryReaderOf } from './modules/companion/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';
 import { createListTotals } from './platform/list-paging';
 import type { Runtime } from './runtime';
 
-export function createServices(rt: Runtime) {
+export type ServiceOverrides = {
+  /**
+   * The companion's mastery, as the engagement side reads it. Until the mastery engine is merged the default is
+   * an empty reader (goals at 0 %, chat on transcripts only); tests pass their own.
+   */
+  masteryReader?: MasteryReader;
+};
+
+export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
   const { db } = rt.database;
   const { clock } = rt;
   const audit = createAuditService({ db, clock });
   const tokens = createTokenService(rt.config.jwtSecret);
   const auth = createAuthService({ db, clock, tokens, audit });
-  const users = createUserService({ db, clock, audit, auth });
+  const studentRecords = createStudentRecords({ db, clock });
+  // Self-registration creates the student record (sessions module) and the companion's settings; wired lazily
+  // because the companion's services are built further down.
+  let engagementRef: {
+    nudges: { setTimezone(id: string, tz: string): Promise<void> };
+    goals: { refreshProgress(studentId: string): Promise<unknown> };
+    routing: {
+      analyze(input: { studentId: string; userId: string | null; useModel: boolean }): Promise<unknown>;
+    };
+  } | null = null;
+  const users = createUserService({
+    db,
+    clock,
+    audit,
+    auth,
+    studentRegistration: () => ({
+      createStudent: (input) => studentRecords.createStudent(input),
+      deleteUnusedStudent: (id) => studentRecords.deleteUnusedStudent(id),
+      onRegistered: async (studentId, input) => {
+        await engagementRef?.nudges.setTimezone(studentId, input.timezone ?? 'UTC');
+      },
+    }),
+  });
   const apiKeys = createApiKeyService({ db, clock, audit });
   // Events that change quality aggregates move the read cache's generation (after their commit).
   const events = createEventService({
@@ -112,8 +151,69 @@ export function createServices(rt: Runtime) {
     ai: rt.ai,
     logger: rt.logger,
     sessions,
+    // The engagement side hears about learning (bound below, once it exists).
+    hooks: {
+      transcriptAnalysed: async (e) => {
+        await engagementRef?.goals.refreshProgress(e.studentId);
+      },
+      practiceSubmitted: async (e) => {
+        await engagementRef?.goals.refreshProgress(e.studentId);
+        await engagementRef?.routing.analyze({ studentId: e.studentId, userId: null, useModel: false });
+      },
+    },
   });
+  const engagement = createEngagementServices({
+    db,
+    clock,
+    ai: rt.ai,
+    queue: rt.queue,
+    events,
+    logger: rt.logger,
+    mastery: overrides.masteryReader ?? masteryReaderOf(companion),
+    sessions: studentRecords,
+    accounts: {
+      userIdsForStudent: (id) => users.userIdsForStudent(id),
+      userIdsForTutor: (id) => users.userIdsForTutor(id),
+      listStudentsWithAccounts: () => users.listStudentsWithAccounts(),
+    },
+    tutors: {
+      async rankForSubject(subjectId, limit) {
+        const page = await tutors.list(
+          ZTutorsQuery.parse({
+            sort_by: 'score',
+            sort_order: 'desc',
+            window: 30,
+            limit,
+            offset: 0,
+            subject: subjectId,
+          }),
+        );
+        return page.data.map((t) => ({
+          tutorId: t.tutor_id,
+          name: t.name,
+          isActive: t.is_active,
+          mainSubject: t.main_subject?.name ?? null,
+          overallScore: t.overall_score,
+          confidence: t.confidence,
+          totalSessions: t.total_sessions,
+          isHighRisk: t.is_high_risk,
+        }));
+      },
+    },
+    settings: {
+      chatMessagesPerHour: rt.config.companion.chatMessagesPerHour,
+      nudges: {
+        ...DEFAULT_NUDGE_SETTINGS,
+        inactiveDays: rt.config.companion.nudgeInactiveDays,
+        dayStartHour: rt.config.companion.nudgeDayStartHour,
+        dayEndHour: rt.config.companion.nudgeDayEndHour,
+      },
+    },
+  });
+  engagementRef = engagement;
   return {
+    engagement,
+    studentRecords,
     audit,
     tokens,
     auth,

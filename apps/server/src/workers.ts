@@ -14,6 +14,8 @@ import {
   ROLLING_MEAN_POLICY,
 } from './modules/quality/index';
 import { createCompanionJobs } from './modules/companion/index';
+// eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
+import { createEngagementJobs } from './modules/companion/engagement';
 import { createPriorityGate } from './platform/priority';
 import type { Runtime } from './runtime';
 import type { Services } from './services';
@@ -66,6 +68,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
   const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
   const reportJobs = createReportJobs({ reports: services.reports });
   const companionJobs = createCompanionJobs(services.companion);
+  const engagementJobs = createEngagementJobs(services.engagement);
   // A single weak transcript is noise; a tutor whose recent analyses average below the bar is a coaching
   // case (critical red flags still flag on one session).
   const tier2 = createTier2Handler({
@@ -113,6 +116,14 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
         gate.background(() => companionJobs.handlers['companion.transcript'](payload, ctx)),
       'companion.session-transcript': (payload, ctx) =>
         gate.background(() => companionJobs.handlers['companion.session-transcript'](payload, ctx)),
+      // Companion jobs (chat follow-ups, suggestions, nudges) yield to tier 1 like the other background work.
+      ...Object.fromEntries(
+        Object.entries(engagementJobs.handlers).map(([name, handler]) => [
+          name,
+          (payload: never, ctx: never) =>
+            gate.background(() => (handler as (p: never, c: never) => Promise<void>)(payload, ctx)),
+        ]),
+      ),
     },
     { concurrency: opts.concurrency ?? 4 },
   );
@@ -120,6 +131,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: { conc
   await rt.queue.schedule('housekeeping-daily', '30 3 * * *', 'platform.housekeeping', {});
   await rt.queue.schedule(SWEEP_SCHEDULER_ID, SWEEP_CRON, 'sessions.sweep', {});
   await reportJobs.schedule(rt.queue);
+  await engagementJobs.schedule(rt.queue);
   // Tier 3 (trends, percentiles, churn risk), nightly at 02:00 UTC.
   await tier3Jobs.schedule(rt.queue);
 

@@ -267,10 +267,13 @@ async function freshSession(role: TRole): Promise<Session> {
   };
 }
 
+/** Routes that end the session they are called with (refresh rotates it): each call gets a fresh one. */
+const ENDS_SESSION = new Set(['/api/auth/logout', '/api/auth/refresh']);
+
 async function headersFor(c: Caller, route: AccessTableEntry): Promise<Record<string, string>> {
   if (c.kind === 'anonymous' || c.kind === 'webhook') return {};
   if (c.kind === 'api-key') return { 'x-api-key': apiKeys[c.role].key };
-  const s = route.url === '/api/auth/logout' ? await freshSession(c.role) : sessionsByRole[c.role];
+  const s = ENDS_SESSION.has(route.url) ? await freshSession(c.role) : sessionsByRole[c.role];
   if (c.kind === 'bearer') return { authorization: `Bearer ${s.token}` };
   return c.kind === 'cookie' ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : { cookie: s.cookie };
 }
@@ -399,7 +402,7 @@ async function check(route: AccessTableEntry, plan: Plan, statuses: Map<number, 
   const headers = await headersFor(plan.caller, route);
   // The count after the previous request, unless preparing this one wrote (a fresh session for logout). A late
   // write of the previous request would be blamed on this one: none is expected, and it would be worth a look.
-  const writesBefore = route.url === '/api/auth/logout' ? await lastWriteId(db) : writesSeen;
+  const writesBefore = ENDS_SESSION.has(route.url) ? await lastWriteId(db) : writesSeen;
   const logsBefore = logLines.length;
   const res = await send(route, plan, headers);
   const writesAfter = (writesSeen = await lastWriteId(db));

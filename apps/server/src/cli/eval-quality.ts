@@ -144,19 +144,26 @@ async function main() {
           if (i >= payloads.length) return;
           const body = JSON.stringify(payloads[i]);
           const id = `msg_eval_${i}`;
-          const at = new Date();
-          const res = await app.inject({
-            method: 'POST',
-            url: '/api/webhooks/session-completed',
-            headers: {
-              'content-type': 'application/json',
-              'webhook-id': id,
-              'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-              'webhook-signature': signer.sign(id, at, body),
-            },
-            payload: body,
-          });
-          codes.set(res.statusCode, (codes.get(res.statusCode) ?? 0) + 1);
+          // A sender as Standard Webhooks describes it: a 429 or 503 is retried (same id, fresh signature)
+          // after its retry-after, so an overloaded moment delays a delivery and never drops it from the eval.
+          for (let attempt = 0; ; attempt++) {
+            const at = new Date();
+            const res = await app.inject({
+              method: 'POST',
+              url: '/api/webhooks/session-completed',
+              headers: {
+                'content-type': 'application/json',
+                'webhook-id': id,
+                'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+                'webhook-signature': signer.sign(id, at, body),
+              },
+              payload: body,
+            });
+            codes.set(res.statusCode, (codes.get(res.statusCode) ?? 0) + 1);
+            if ((res.statusCode !== 503 && res.statusCode !== 429) || attempt >= 20) break;
+            const after = Number(res.headers['retry-after']);
+            await new Promise((r) => setTimeout(r, (Number.isFinite(after) && after > 0 ? after : 1) * 1000));
+          }
           if ((i + 1) % 2000 === 0) {
             const c = await rt.queue.counts();
             console.log(

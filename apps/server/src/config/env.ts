@@ -87,6 +87,11 @@ const ZEnv = z.object({
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LIST_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
   LIST_COUNT_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(10),
+  REGISTER_RATE_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(10),
+  COMPANION_CHAT_MESSAGES_PER_HOUR: z.coerce.number().int().positive().max(10_000).default(30),
+  COMPANION_NUDGE_INACTIVE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  COMPANION_NUDGE_DAY_START_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  COMPANION_NUDGE_DAY_END_HOUR: z.coerce.number().int().min(1).max(24).default(20),
 });
 
 export type Config = {
@@ -133,6 +138,16 @@ export type Config = {
    * estimate, cached per list and filters for countCacheSeconds (0: not cached).
    */
   lists: { exactCountLimit: number; countCacheSeconds: number };
+  /** Student self-registrations per client address per hour. */
+  registerRateLimitPerHour: number;
+  /** The study companion's chat limit and nudge settings. */
+  companion: {
+    chatMessagesPerHour: number;
+    nudgeInactiveDays: number;
+    /** Local hours [start, end) in which nudges may be sent. */
+    nudgeDayStartHour: number;
+    nudgeDayEndHour: number;
+  };
   version: string;
 };
 
@@ -161,6 +176,9 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
     // Several processes must share these, so they cannot be generated per machine.
     if (!e.JWT_SECRET) problems.push('JWT_SECRET: required when DATABASE_URL or REDIS_URL is set');
     if (!e.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: required when DATABASE_URL or REDIS_URL is set');
+  }
+  if (e.COMPANION_NUDGE_DAY_START_HOUR >= e.COMPANION_NUDGE_DAY_END_HOUR) {
+    problems.push('COMPANION_NUDGE_DAY_START_HOUR: must be before COMPANION_NUDGE_DAY_END_HOUR');
   }
   if (problems.length) throw new ConfigError(problems);
   const secrets =
@@ -205,6 +223,13 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
     startupWaitS: e.STARTUP_WAIT_S,
     workerHealthPort: e.WORKER_HEALTH_PORT,
     lists: { exactCountLimit: e.LIST_EXACT_COUNT_LIMIT, countCacheSeconds: e.LIST_COUNT_CACHE_SECONDS },
+    registerRateLimitPerHour: e.REGISTER_RATE_LIMIT_PER_HOUR,
+    companion: {
+      chatMessagesPerHour: e.COMPANION_CHAT_MESSAGES_PER_HOUR,
+      nudgeInactiveDays: e.COMPANION_NUDGE_INACTIVE_DAYS,
+      nudgeDayStartHour: e.COMPANION_NUDGE_DAY_START_HOUR,
+      nudgeDayEndHour: e.COMPANION_NUDGE_DAY_END_HOUR,
+    },
     version: readVersion(),
   };
 }

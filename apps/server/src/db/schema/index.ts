@@ -4,3 +4,4 @@ export * from './marketplace';
 export * from './platform';
 export * from './quality';
 export * from './companion';
+export * from './companion-engagement';

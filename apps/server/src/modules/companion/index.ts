@@ -29,6 +29,7 @@ export { createConceptService, type ConceptService } from './concepts/concepts.s
 export {
   createCompanionJobs,
   createCompanionLearning,
+  masteryReaderOf,
   type CompanionLearning,
   type CompanionLearningDeps,
   type CompanionLearningHooks,

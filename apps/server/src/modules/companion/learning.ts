@@ -111,3 +111,50 @@ export function createCompanionJobs(learning: CompanionLearning): { handlers: Co
     },
   };
 }
+
+/**
+ * The engagement side's view of mastery (engagement-ports.ts `MasteryReader`): each concept's mastery with
+ * its description and the student's key points (searched by the local chat), and recent graded attempts
+ * (practice answers and transcript attempts) for the routing triggers.
+ */
+export function masteryReaderOf(learning: CompanionLearning) {
+  return {
+    async getMastery(studentId: string, conceptKeys?: string[]) {
+      const list = await learning.mastery.listStudentConcepts(studentId);
+      const keyPoints = await learning.practice.keyPointsOf(studentId);
+      return list
+        .filter((c) => !conceptKeys || conceptKeys.includes(c.conceptKey))
+        .map((c) => ({
+          conceptKey: c.conceptKey,
+          subjectId: c.subjectId,
+          name: c.name,
+          mastery: c.mastery,
+          updatedAt: c.updatedAt,
+          description: c.description,
+          keyPoints: keyPoints.get(c.conceptKey) ?? [],
+        }));
+    },
+    async recentAttempts(studentId: string, opts: { limit: number; since?: Date }) {
+      const evidence = await learning.mastery.listEvidence(studentId);
+      const graded = new Set([
+        'practice_correct',
+        'practice_incorrect',
+        'transcript_correct',
+        'transcript_incorrect',
+      ]);
+      return evidence
+        .filter((e) => graded.has(e.kind) && (!opts.since || e.observedAt >= opts.since))
+        .reverse()
+        .slice(0, opts.limit)
+        .map((e) => ({
+          conceptKey: e.conceptKey,
+          correct: e.kind.endsWith('_correct'),
+          at: e.observedAt,
+          source: e.sourceType === 'practice' ? ('practice' as const) : ('transcript' as const),
+          question: e.sourceType === 'practice' ? e.note : null,
+          answer: e.sourceType === 'practice' ? e.quote : null,
+          misconception: e.kind === 'transcript_incorrect' ? e.quote : null,
+        }));
+    },
+  };
+}

@@ -190,6 +190,49 @@ export function createAuthService(deps: { db: Db; clock: Clock; tokens: TokenSer
     });
   }
 
+  /**
+   * Token refresh (seed 004 `POST /api/auth/refresh`): rotates the login session. A new session (new id, new
+   * token, new CSRF token) replaces the caller's, which is revoked at once; the absolute limit of the original
+   * login is kept, so refreshing never extends a session past 12 hours from the password.
+   */
+  async function refresh(principal: Principal, ctx: RequestContext): Promise<Omit<LoginResult, 'user'>> {
+    if (principal.kind !== 'user' || !principal.sessionId) {
+      throw new AppError('UNPROCESSABLE', 'Only a login session can be refreshed (API keys cannot)');
+    }
+    const now = clock.now();
+    const [old] = await db
+      .update(authSessions)
+      .set({ revokedAt: now })
+      .where(and(eq(authSessions.id, principal.sessionId), isNull(authSessions.revokedAt)))
+      .returning();
+    // Two refreshes racing with one token: only the first wins, the second is told to log in again.
+    if (!old) throw new AppError('UNAUTHENTICATED', 'This session was already refreshed or ended');
+    const [session] = await db
+      .insert(authSessions)
+      .values({
+        userId: old.userId,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: old.expiresAt,
+        ip: ctx.ip,
+        userAgent: ctx.userAgent?.slice(0, 300) ?? null,
+      })
+      .returning({ id: authSessions.id });
+    await audit.record({
+      actor: { type: 'user', id: principal.id, label: principal.label },
+      action: 'auth.refresh',
+      outcome: 'success',
+      ctx,
+    });
+    const sessionId = session!.id;
+    return {
+      token: await tokens.sign(old.userId, sessionId, now, old.expiresAt),
+      expiresAt: old.expiresAt,
+      csrfToken: tokens.csrfFor(sessionId),
+      sessionId,
+    };
+  }
+
   /** Ends every session of a user (disabling, role change). */
   async function revokeAllSessions(userId: string): Promise<void> {
     await db
@@ -217,6 +260,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; tokens: TokenSer
     authenticateToken,
     authenticateApiKey,
     logout,
+    refresh,
     revokeAllSessions,
     currentUser,
     countFailures,

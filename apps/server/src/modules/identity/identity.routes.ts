@@ -16,6 +16,11 @@ import {
   ZUpdateUserRequest,
   ZUser,
 } from '@tutorpulse/contracts/identity';
+import {
+  ZRefreshResponse,
+  ZRegisterRequest,
+  ZRegisterResponse,
+} from '@tutorpulse/contracts/companion-engagement';
 import { AppError } from '../../platform/errors';
 import type { ApiKeyService } from './api-keys.service';
 import type { AuditService } from './audit.service';
@@ -34,6 +39,8 @@ export function identityRoutes(deps: {
   apiKeys: ApiKeyService;
   audit: AuditService;
   loginRateLimitPerMinute: number;
+  /** Self-registrations per client address per hour. */
+  registerRateLimitPerHour?: number;
 }) {
   const { auth, users, apiKeys, audit } = deps;
   return async (base: FastifyInstance) => {
@@ -73,6 +80,68 @@ export function identityRoutes(deps: {
         reply.header('cache-control', 'no-store');
         return {
           user: r.user,
+          token: r.token,
+          token_type: 'Bearer' as const,
+          expires_at: r.expiresAt.toISOString(),
+          csrf_token: r.csrfToken,
+        };
+      },
+    );
+
+    app.post(
+      '/api/auth/register',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Register as a student',
+          description:
+            'Creates a student account and its student record (always the student role: no role choice). ' +
+            'Same password rules as every account. Rate-limited per client address. Log in afterwards.',
+          body: ZRegisterRequest,
+          response: { 201: ZRegisterResponse, ...errors, 409: ZApiError, 429: ZApiError },
+        },
+        config: {
+          access: access.public,
+          rateLimit: { max: deps.registerRateLimitPerHour ?? 10, timeWindow: 3_600_000 },
+        },
+      },
+      async (req, reply) => {
+        const origin = req.headers.origin;
+        if (origin && origin !== `${req.protocol}://${req.host}`) {
+          throw new AppError('CSRF_FAILED', 'Cross-site registration refused');
+        }
+        const user = await users.registerStudent(req.body, requestContext(req));
+        return reply.code(201).send({ user });
+      },
+    );
+
+    app.post(
+      '/api/auth/refresh',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Refresh the session token',
+          description:
+            'Rotates the login session: a new token (and cookie, and CSRF token) replaces the one presented, ' +
+            'which stops working at once. The 12-hour limit from the original login still applies.',
+          response: { 200: ZRefreshResponse, ...errors, 422: ZApiError },
+        },
+        config: { access: ANY_ROLE },
+      },
+      async (req, reply) => {
+        const p = principalOf(req);
+        const r = await auth.refresh(p, requestContext(req));
+        if (p.via === 'cookie') {
+          reply.setCookie(SESSION_COOKIE, r.token, {
+            httpOnly: true,
+            sameSite: 'strict',
+            secure: req.protocol === 'https',
+            path: '/',
+            expires: r.expiresAt,
+          });
+        }
+        reply.header('cache-control', 'no-store');
+        return {
           token: r.token,
           token_type: 'Bearer' as const,
           expires_at: r.expiresAt.toISOString(),

@@ -10,4 +10,4 @@ export { createAuthService, type AuthService } from './auth.service';
 export { identityRoutes } from './identity.routes';
 export { hashPassword, verifyPassword } from './passwords';
 export { createTokenService, type TokenService } from './tokens';
-export { createUserService, type UserService } from './users.service';
+export { createUserService, type StudentRegistrationPort, type UserService } from './users.service';

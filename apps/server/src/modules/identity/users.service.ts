@@ -1,5 +1,6 @@
 /** User administration (admin only): list, create, change role, disable. Every change is audited. */
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull } from 'drizzle-orm';
+import type { TRegisterRequest } from '@tutorpulse/contracts/companion-engagement';
 import type { TCreateUserRequest, TRole, TUpdateUserRequest, TUser } from '@tutorpulse/contracts/identity';
 import type { Db } from '../../db/client';
 import { users } from '../../db/schema/index';
@@ -12,7 +13,26 @@ import { hashPassword } from './passwords';
 import { actorOf, type Principal, type RequestContext } from '../../platform/auth/principal';
 import { toUserDto } from './users.mapper';
 
-export function createUserService(deps: { db: Db; clock: Clock; audit: AuditService; auth: AuthService }) {
+/**
+ * Where a self-registered student's marketplace record comes from (the sessions module owns students), and
+ * what else registration sets up (the companion's time zone). Wired by the composition root.
+ */
+export type StudentRegistrationPort = {
+  createStudent(input: { name: string; email: string; gradeLevel: string | null }): Promise<string>;
+  /** Undo for a registration that failed after the record was created. */
+  deleteUnusedStudent(id: string): Promise<void>;
+  /** After the account exists (e.g. the companion stores the time zone). */
+  onRegistered?(studentId: string, input: TRegisterRequest): Promise<void>;
+};
+
+export function createUserService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  auth: AuthService;
+  /** Needed for self-registration only (`registerStudent`). */
+  studentRegistration?: () => StudentRegistrationPort;
+}) {
   const { db, clock, audit, auth } = deps;
 
   return {
@@ -77,6 +97,84 @@ export function createUserService(deps: { db: Db; clock: Clock; audit: AuditServ
         ctx,
       });
       return toUserDto(row);
+    },
+
+    /**
+     * Self-registration (seed 004 `POST /api/auth/register`): always the student role (no role choice), the
+     * same password rules as every account, a new student record, audited. An email already registered
+     * answers 409.
+     */
+    async registerStudent(input: TRegisterRequest, ctx: RequestContext): Promise<TUser> {
+      const email = input.email.trim().toLowerCase();
+      const problem = checkPasswordPolicy(input.password, { email });
+      if (problem) {
+        throw new AppError('VALIDATION_FAILED', problem, [{ path: 'body.password', message: problem }]);
+      }
+      const port = deps.studentRegistration?.();
+      if (!port) throw new AppError('SERVICE_UNAVAILABLE', 'Registration is not available');
+      const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
+      if (taken) throw new AppError('CONFLICT', 'An account with that email already exists; log in instead');
+      const passwordHash = await hashPassword(input.password);
+      const studentId = await port.createStudent({
+        name: input.name,
+        email,
+        gradeLevel: input.grade_level ?? null,
+      });
+      const now = clock.now();
+      const [row] = await db
+        .insert(users)
+        .values({
+          email,
+          name: input.name,
+          role: 'student',
+          passwordHash,
+          studentId,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoNothing({ target: users.email })
+        .returning();
+      if (!row) {
+        await port.deleteUnusedStudent(studentId);
+        throw new AppError('CONFLICT', 'An account with that email already exists; log in instead');
+      }
+      await port.onRegistered?.(studentId, input);
+      await audit.record({
+        actor: { type: 'anonymous', id: null, label: email },
+        action: 'user.register',
+        outcome: 'success',
+        target: { type: 'user', id: row.id },
+        details: { role: 'student', student_id: studentId },
+        ctx,
+      });
+      return toUserDto(row);
+    },
+
+    /** Enabled accounts of a student record (to address live events). */
+    async userIdsForStudent(studentId: string): Promise<string[]> {
+      const rows = await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.studentId, studentId), eq(users.role, 'student'), eq(users.disabled, false)));
+      return rows.map((r) => r.id);
+    },
+
+    /** Enabled accounts of a tutor record. */
+    async userIdsForTutor(tutorId: string): Promise<string[]> {
+      const rows = await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.tutorId, tutorId), eq(users.role, 'tutor'), eq(users.disabled, false)));
+      return rows.map((r) => r.id);
+    },
+
+    /** Student records with an enabled student account (who can read in-app notifications). */
+    async listStudentsWithAccounts(): Promise<string[]> {
+      const rows = await db
+        .selectDistinct({ studentId: users.studentId })
+        .from(users)
+        .where(and(isNotNull(users.studentId), eq(users.role, 'student'), eq(users.disabled, false)));
+      return rows.map((r) => r.studentId!).sort();
     },
 
     async update(id: string, patch: TUpdateUserRequest, by: Principal, ctx: RequestContext): Promise<TUser> {

@@ -23,3 +23,4 @@ export {
 export { createSessionJobs, SWEEP_CRON, SWEEP_SCHEDULER_ID } from './sessions.jobs';
 export { sessionsRoutes } from './sessions.routes';
 export { createSessionService, type SessionService } from './sessions.service';
+export { createStudentRecords, type StudentRecords } from './student-records';

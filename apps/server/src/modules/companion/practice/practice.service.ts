@@ -289,7 +289,7 @@ export function createPracticeService(deps: {
     return toPracticeDto(after.s, after.items, [...perConcept.values()]);
   }
 
-  return { generate, get, submit };
+  return { generate, get, submit, keyPointsOf };
 }
 
 export type PracticeService = ReturnType<typeof createPracticeService>;
