@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
 import { masteryEvidence, practiceItems, sessionAnalyses, transcriptUploads } from '../src/db/schema/index';
-import { createCompanionLearning } from '../src/modules/companion/index';
+import { createCompanionLearning, masteryReaderOf } from '../src/modules/companion/index';
 import { startWorkers } from '../src/workers';
 import {
   bearer,
@@ -374,6 +374,17 @@ describe('practice', () => {
     ).toBe(409);
     const progress = (await call('student1', 'GET', '/api/progress/student/stu_1')).json();
     expect(progress.practice).toMatchObject({ sets_submitted: 1, items_answered: 6, items_correct: 4 });
+  });
+
+  it('the engagement side reads mastery, notes and recent attempts through masteryReaderOf', async () => {
+    const reader = masteryReaderOf(t.app.services.companion);
+    const m = await reader.getMastery('stu_1', ['algebra-1:linear-equations']);
+    expect(m).toHaveLength(1);
+    expect(m[0]!.keyPoints!.join(' ')).toMatch(/both sides/);
+    const attempts = await reader.recentAttempts('stu_1', { limit: 50 });
+    expect(attempts.some((a) => a.source === 'practice' && !a.correct)).toBe(true);
+    expect(attempts.some((a) => a.source === 'transcript' && a.correct)).toBe(true);
+    expect(attempts[0]!.at.getTime()).toBeGreaterThanOrEqual(attempts.at(-1)!.at.getTime());
   });
 
   it('a new set repeats no question of the last sets', async () => {
