@@ -31,7 +31,7 @@ import {
   invalidatesQuality,
   QUALITY_READ_TAG,
 } from './modules/quality/index';
-import { createCompanionLearning, masteryReaderOf } from './modules/companion/index';
+import { createCompanionLearning, masteryReaderOf, withUploadedTranscripts } from './modules/companion/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';
@@ -170,7 +170,8 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     events,
     logger: rt.logger,
     mastery: overrides.masteryReader ?? masteryReaderOf(companion),
-    sessions: studentRecords,
+    // The chat searches uploaded transcripts too (their text is the companion's, not a session's).
+    sessions: withUploadedTranscripts(studentRecords, companion),
     accounts: {
       userIdsForStudent: (id) => users.userIdsForStudent(id),
       userIdsForTutor: (id) => users.userIdsForTutor(id),

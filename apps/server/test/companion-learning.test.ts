@@ -8,7 +8,11 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TWebhookPayload } from '@tutorpulse/contracts/sessions';
 import { masteryEvidence, practiceItems, sessionAnalyses, transcriptUploads } from '../src/db/schema/index';
-import { createCompanionLearning, masteryReaderOf } from '../src/modules/companion/index';
+import {
+  createCompanionLearning,
+  masteryReaderOf,
+  withUploadedTranscripts,
+} from '../src/modules/companion/index';
 import { startWorkers } from '../src/workers';
 import {
   bearer,
@@ -385,6 +389,21 @@ describe('practice', () => {
     expect(attempts.some((a) => a.source === 'practice' && !a.correct)).toBe(true);
     expect(attempts.some((a) => a.source === 'transcript' && a.correct)).toBe(true);
     expect(attempts[0]!.at.getTime()).toBeGreaterThanOrEqual(attempts.at(-1)!.at.getTime());
+  });
+
+  it('the chat’s material includes uploaded transcripts, and a new upload changes its fingerprint', async () => {
+    const base = {
+      listRecentForStudent: async () => [],
+      materialFingerprint: async () => 'base',
+    };
+    const reader = withUploadedTranscripts(base, t.app.services.companion);
+    const material = await reader.listRecentForStudent('stu_1', 20);
+    expect(material.some((m) => m.transcript?.includes('Solve for x: 3x + 5 = 20'))).toBe(true);
+    const before = await reader.materialFingerprint('stu_1');
+    await call('student1', 'POST', '/api/sessions/upload', {
+      content: 'Tutor: Slope is rise over run.\nStudent: ok',
+    });
+    expect(await reader.materialFingerprint('stu_1')).not.toBe(before);
   });
 
   it('a new set repeats no question of the last sets', async () => {

@@ -30,6 +30,7 @@ export {
   createCompanionJobs,
   createCompanionLearning,
   masteryReaderOf,
+  withUploadedTranscripts,
   type CompanionLearning,
   type CompanionLearningDeps,
   type CompanionLearningHooks,

@@ -158,3 +158,59 @@ export function masteryReaderOf(learning: CompanionLearning) {
     },
   };
 }
+
+type StudentMaterialReader = {
+  listRecentForStudent(
+    studentId: string,
+    limit: number,
+  ): Promise<
+    Array<{
+      sessionId: string;
+      tutorId: string;
+      subjects: string[];
+      start: Date;
+      transcript: string | null;
+      summary: string | null;
+    }>
+  >;
+  materialFingerprint(studentId: string): Promise<string>;
+};
+
+/**
+ * The sessions reader the chat searches, with the student's uploaded transcripts added (their text lives in
+ * transcript_uploads, not in a session) and the uploads in the material's fingerprint, so a new upload is
+ * searched at once. Uploads attached to a session that has its own transcript are not listed twice.
+ */
+export function withUploadedTranscripts<R extends StudentMaterialReader>(
+  base: R,
+  learning: CompanionLearning,
+): R {
+  return {
+    ...base,
+    async listRecentForStudent(studentId: string, limit: number) {
+      const [sessions, uploads] = await Promise.all([
+        base.listRecentForStudent(studentId, limit),
+        learning.transcripts.listForStudent(studentId, limit),
+      ]);
+      const extra = uploads
+        .filter((u) => u.source === 'upload' && u.text)
+        .map((u) => ({
+          sessionId: u.sessionRowId ?? `upload:${u.id}`,
+          tutorId: '',
+          subjects: u.subjectId ? [u.subjectId] : [],
+          start: u.createdAt,
+          transcript: u.text,
+          summary: null,
+        }));
+      return [...sessions, ...extra].sort((a, b) => b.start.getTime() - a.start.getTime()).slice(0, limit);
+    },
+    async materialFingerprint(studentId: string) {
+      const [base_, uploads] = await Promise.all([
+        base.materialFingerprint(studentId),
+        learning.transcripts.listForStudent(studentId, 1),
+      ]);
+      const last = uploads[0];
+      return last ? `${base_}|u:${last.id}:${last.updatedAt.getTime()}` : base_;
+    },
+  };
+}
