@@ -34,9 +34,7 @@ import {
   sessionDetailRoutes,
   tutorsRoutes,
 } from './modules/quality/index';
-import { companionLearningRoutes } from './modules/companion/index';
-// eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
-import { engagementRoutes } from './modules/companion/engagement';
+import { companionLearningRoutes, engagementRoutes } from './modules/companion/index';
 import { aiUsageRoutes } from './platform/ai/usage.routes';
 import { accessControl } from './platform/auth/access.plugin';
 import { AppError } from './platform/errors';

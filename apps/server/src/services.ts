@@ -10,14 +10,6 @@ import {
   createUserService,
 } from './modules/identity/index';
 import { createSessionService, createStudentRecords } from './modules/sessions/index';
-// The companion's index.ts is assembled at merge (mastery and engagement are built on separate branches).
-/* eslint-disable boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts */
-import {
-  createEngagementServices,
-  DEFAULT_NUDGE_SETTINGS,
-  type MasteryReader,
-} from './modules/companion/engagement';
-/* eslint-enable boundaries/dependencies */
 import { ZTutorsQuery } from '@tutorpulse/contracts/quality-tutors';
 import {
   createAnalyticsService,
@@ -31,7 +23,14 @@ import {
   invalidatesQuality,
   QUALITY_READ_TAG,
 } from './modules/quality/index';
-import { createCompanionLearning, masteryReaderOf, withUploadedTranscripts } from './modules/companion/index';
+import {
+  createCompanionLearning,
+  createEngagementServices,
+  DEFAULT_NUDGE_SETTINGS,
+  masteryReaderOf,
+  withUploadedTranscripts,
+  type MasteryReader,
+} from './modules/companion/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';

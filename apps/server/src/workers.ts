@@ -13,9 +13,7 @@ import {
   loadNlp,
   ROLLING_MEAN_POLICY,
 } from './modules/quality/index';
-import { createCompanionJobs } from './modules/companion/index';
-// eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
-import { createEngagementJobs } from './modules/companion/engagement';
+import { createCompanionJobs, createEngagementJobs } from './modules/companion/index';
 import { createPriorityGate } from './platform/priority';
 import type { Runtime } from './runtime';
 import type { Services } from './services';

@@ -393,8 +393,16 @@ describe('practice', () => {
 
   it('the chat’s material includes uploaded transcripts, and a new upload changes its fingerprint', async () => {
     const base = {
-      listRecentForStudent: async () => [],
-      materialFingerprint: async () => 'base',
+      listRecentForStudent: async (_studentId: string, _limit: number) =>
+        [] as Array<{
+          sessionId: string;
+          tutorId: string;
+          subjects: string[];
+          start: Date;
+          transcript: string | null;
+          summary: string | null;
+        }>,
+      materialFingerprint: async (_studentId: string) => 'base',
     };
     const reader = withUploadedTranscripts(base, t.app.services.companion);
     const material = await reader.listRecentForStudent('stu_1', 20);

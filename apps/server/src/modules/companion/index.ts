@@ -44,3 +44,25 @@ export { createPracticeTask, PRACTICE_TASK } from './practice/practice.task';
 export { generateLocalPractice } from './practice/local-practice';
 export { generateProblem, GENERATOR_IDS, seededRng } from './practice/generators';
 export { gradeAnswer } from './practice/grading';
+
+// The engagement side (chat, goals, suggestions, notifications, nudges, routing): engagement.ts.
+export {
+  createEngagementJobs,
+  createEngagementServices,
+  DEFAULT_ENGAGEMENT_SETTINGS,
+  DEFAULT_NUDGE_SETTINGS,
+  EMPTY_MASTERY_READER,
+  engagementRoutes,
+  NUDGES_CRON,
+  NUDGES_SCHEDULER_ID,
+  type AccountDirectory,
+  type AttemptRecord,
+  type EngagementServices,
+  type EngagementSettings,
+  type MasteryReader,
+  type MasteryRecord,
+  type NudgeSettings,
+  type RankedTutor,
+  type StudentSessionsReader,
+  type TutorDirectory,
+} from './engagement';
