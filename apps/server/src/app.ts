@@ -34,10 +34,13 @@ import {
   sessionDetailRoutes,
   tutorsRoutes,
 } from './modules/quality/index';
-import { customersRoutes, operationsIngestRoutes } from './modules/operations/index';
-// eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
-import { engagementRoutes } from './modules/companion/engagement';
-import { alertsRoutes, forecastsRoutes } from './modules/operations/index';
+import {
+  alertsRoutes,
+  customersRoutes,
+  forecastsRoutes,
+  operationsIngestRoutes,
+} from './modules/operations/index';
+import { companionLearningRoutes, engagementRoutes } from './modules/companion/index';
 import { aiUsageRoutes } from './platform/ai/usage.routes';
 import { accessControl } from './platform/auth/access.plugin';
 import { AppError } from './platform/errors';
@@ -317,6 +320,13 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
       alerts: services.operations.alerts,
       recommendations: services.operations.recommendations,
       metrics: services.operations.metrics,
+    }),
+  );
+  await app.register(
+    companionLearningRoutes({
+      transcripts: services.companion.transcripts,
+      progress: services.companion.progress,
+      practice: services.companion.practice,
     }),
   );
   await app.register(aiUsageRoutes({ usage: services.aiUsage }));

@@ -28,6 +28,10 @@ export const jobRegistry = {
   'operations.churn-train': z.object({}),
   /** Scores customers with the active churn model: all of them (daily) or those whose data changed (15 min). */
   'operations.churn-score': z.object({ scope: z.enum(['all', 'changed']) }),
+  /** Companion: analyse one transcript (upload or session) for its student → concepts and mastery evidence. */
+  'companion.transcript': z.object({ uploadId: z.uuid() }),
+  /** Companion: a session that arrived with a transcript, analysed for its student (queued beside tier 2). */
+  'companion.session-transcript': ZSessionRef,
   /** After a chat exchange: fold old messages into the summary, then the routing check (companion). */
   'companion.chat-followup': z.object({
     studentId: z.string().min(1),

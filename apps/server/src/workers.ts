@@ -20,10 +20,8 @@ import {
   preloadMoveClassifier,
   ROLLING_MEAN_POLICY,
 } from './modules/quality/index';
-import { createCustomerJobs } from './modules/operations/index';
-// eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
-import { createEngagementJobs } from './modules/companion/engagement';
-import { createAlertJobs, createForecastJobs } from './modules/operations/index';
+import { createAlertJobs, createCustomerJobs, createForecastJobs } from './modules/operations/index';
+import { createCompanionJobs, createEngagementJobs } from './modules/companion/index';
 import { createPriorityGate } from './platform/priority';
 import type { Runtime } from './runtime';
 import type { Services } from './services';
@@ -83,6 +81,7 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
   const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
   const reportJobs = createReportJobs({ reports: services.reports });
   const customerJobs = createCustomerJobs({ churn: services.churn, ingest: services.ingest });
+  const companionJobs = createCompanionJobs(services.companion);
   const engagementJobs = createEngagementJobs(services.engagement);
   const forecastJobs = createForecastJobs({ forecasts: services.forecasts });
   const alertJobs = createAlertJobs(services.operations);
@@ -112,6 +111,8 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
     logger: rt.logger,
     sessions: services.sessions,
     reports: services.reports,
+    // One stored transcript, two consumers: quality's tier 2 and the companion's analysis for the student.
+    transcriptJobs: ['quality.tier2', 'companion.session-transcript'],
   });
   await rt.queue.work(
     {
@@ -132,6 +133,11 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
         gate.background(() => customerJobs.handlers['operations.churn-train']!(payload, ctx)),
       'operations.churn-score': (payload, ctx) =>
         gate.background(() => customerJobs.handlers['operations.churn-score']!(payload, ctx)),
+      // Transcript analysis (an LLM call, or the local analysis) yields to tier 1 like tier 2 does.
+      'companion.transcript': (payload, ctx) =>
+        gate.background(() => companionJobs.handlers['companion.transcript'](payload, ctx)),
+      'companion.session-transcript': (payload, ctx) =>
+        gate.background(() => companionJobs.handlers['companion.session-transcript'](payload, ctx)),
       // Companion jobs (chat follow-ups, suggestions, nudges) yield to tier 1 like the other background work.
       ...Object.fromEntries(
         Object.entries(engagementJobs.handlers).map(([name, handler]) => [
@@ -189,6 +195,11 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
     await reportJobs
       .sweep(opts)
       .catch((err: unknown) => rt.logger.warn({ err, why }, 'mail sweep failed; the next one retries'));
+    await services.companion.transcripts
+      .sweep()
+      .catch((err: unknown) =>
+        rt.logger.warn({ err, why }, 'transcript sweep failed; the next start retries'),
+      );
   };
   // Redis came back without its jobs (restarted empty): everything in flight is gone, so this process (the
   // queue tells exactly one) re-enqueues all of it now rather than after the sweeper's staleness delay.

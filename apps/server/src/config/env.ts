@@ -375,5 +375,7 @@ export function readTestEnv(env: Env = process.env) {
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     requireServices: env.REQUIRE_SERVICES === '1' || env.REQUIRE_SERVICES === 'true',
+    /** Prefix of the databases and Redis namespaces tests create (`tp_test`), e.g. one per engineer. */
+    namePrefix: /^[a-z][a-z0-9_]{0,30}$/.test(env.TEST_NAME_PREFIX ?? '') ? env.TEST_NAME_PREFIX! : 'tp_test',
   };
 }

@@ -4,6 +4,7 @@ export * from './marketplace';
 export * from './platform';
 export * from './quality';
 export * from './operations-customers';
+export * from './companion';
 export * from './companion-engagement';
 export * from './operations-supply';
 export * from './operations-alerts';
