@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ensureWebBuild, WEB_DIR } from '../scripts/web-build.mjs';
 import { withFreshDatabase } from './src/fresh-db';
 import { benchCompanion } from './src/companion.bench';
+import { benchCompanionLearning } from './src/companion-learning.bench';
 import { benchForecast } from './src/forecast.bench';
 import { benchPlatform, type Target } from './src/platform.bench';
 import { benchQuality } from './src/quality.bench';
@@ -34,6 +35,7 @@ async function main() {
   if (wantPhase('web')) await benchWeb();
   // No database: the same figure for both targets.
   if (wantPhase('forecast')) benchForecast();
+  if (wantPhase('companion')) benchCompanionLearning();
   if (wantTarget('embedded')) {
     const embedded: Target = { label: 'embedded (PGlite + in-process queue)' };
     if (wantPhase('platform')) await benchPlatform(embedded);

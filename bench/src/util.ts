@@ -59,7 +59,8 @@ export function wantPhase(
     | 'drain'
     | 'tier3'
     | 'chat'
-    | 'forecast',
+    | 'forecast'
+    | 'companion',
 ): boolean {
   return listSetting('BENCH_PHASES')?.has(phase) ?? true;
 }

@@ -34,9 +34,13 @@ import {
   sessionDetailRoutes,
   tutorsRoutes,
 } from './modules/quality/index';
-// eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
-import { engagementRoutes } from './modules/companion/engagement';
-import { alertsRoutes, forecastsRoutes } from './modules/operations/index';
+import {
+  alertsRoutes,
+  customersRoutes,
+  forecastsRoutes,
+  operationsIngestRoutes,
+} from './modules/operations/index';
+import { companionLearningRoutes, engagementRoutes } from './modules/companion/index';
 import { aiUsageRoutes } from './platform/ai/usage.routes';
 import { accessControl } from './platform/auth/access.plugin';
 import { AppError } from './platform/errors';
@@ -318,9 +322,26 @@ export async function buildApp(rt: Runtime, opts: BuildAppOptions = {}): Promise
       metrics: services.operations.metrics,
     }),
   );
+  await app.register(
+    companionLearningRoutes({
+      transcripts: services.companion.transcripts,
+      progress: services.companion.progress,
+      practice: services.companion.practice,
+    }),
+  );
   await app.register(aiUsageRoutes({ usage: services.aiUsage }));
   await app.register(deadLetterRoutes({ deadLetters: services.deadLetters }));
   await app.register(engagementRoutes(services.engagement));
+  await app.register(
+    operationsIngestRoutes({
+      ingest: services.ingest,
+      webhookSecret: rt.config.webhookSecret,
+      clock: rt.clock,
+    }),
+  );
+  await app.register(
+    customersRoutes({ customers: services.customers, churn: services.churn, audit: services.audit }),
+  );
   await app.register(
     eventsRoutes({
       events: services.events,

@@ -24,6 +24,14 @@ export const jobRegistry = {
   'quality.email-sweep': z.object({}),
   /** Sends one email recorded in email_reports (idempotent by report id). */
   'quality.email': z.object({ reportId: z.uuid() }),
+  /** Trains a churn model version on the stored history; activated only if it beats the active one (weekly). */
+  'operations.churn-train': z.object({}),
+  /** Scores customers with the active churn model: all of them (daily) or those whose data changed (15 min). */
+  'operations.churn-score': z.object({ scope: z.enum(['all', 'changed']) }),
+  /** Companion: analyse one transcript (upload or session) for its student → concepts and mastery evidence. */
+  'companion.transcript': z.object({ uploadId: z.uuid() }),
+  /** Companion: a session that arrived with a transcript, analysed for its student (queued beside tier 2). */
+  'companion.session-transcript': ZSessionRef,
   /** After a chat exchange: fold old messages into the summary, then the routing check (companion). */
   'companion.chat-followup': z.object({
     studentId: z.string().min(1),

@@ -10,15 +10,6 @@ import {
   createUserService,
 } from './modules/identity/index';
 import { createSessionService, createStudentRecords } from './modules/sessions/index';
-// The companion's index.ts is assembled at merge (mastery and engagement are built on separate branches).
-/* eslint-disable boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts */
-import {
-  createEngagementServices,
-  DEFAULT_NUDGE_SETTINGS,
-  EMPTY_MASTERY_READER,
-  type MasteryReader,
-} from './modules/companion/engagement';
-/* eslint-enable boundaries/dependencies */
 import { ZTutorsQuery } from '@tutorpulse/contracts/quality-tutors';
 import {
   createAnalyticsService,
@@ -39,7 +30,20 @@ import {
   createMainReaders,
   createOperationsAlerts,
   OPERATIONS_READ_TAG,
+  createChurnService,
+  createCustomerAlertReaders,
+  createCustomerService,
+  createIngestRegistry,
+  createIngestService,
 } from './modules/operations/index';
+import {
+  createCompanionLearning,
+  createEngagementServices,
+  DEFAULT_NUDGE_SETTINGS,
+  masteryReaderOf,
+  withUploadedTranscripts,
+  type MasteryReader,
+} from './modules/companion/index';
 import { createAiUsageService } from './platform/ai/usage.service';
 import { createEventService } from './platform/events/events.service';
 import { createDeadLetterService } from './platform/queue/dead-letters.service';
@@ -63,7 +67,13 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
   const studentRecords = createStudentRecords({ db, clock });
   // Self-registration creates the student record (sessions module) and the companion's settings; wired lazily
   // because the companion's services are built further down.
-  let engagementRef: { nudges: { setTimezone(id: string, tz: string): Promise<void> } } | null = null;
+  let engagementRef: {
+    nudges: { setTimezone(id: string, tz: string): Promise<void> };
+    goals: { refreshProgress(studentId: string): Promise<unknown> };
+    routing: {
+      analyze(input: { studentId: string; userId: string | null; useModel: boolean }): Promise<unknown>;
+    };
+  } | null = null;
   const users = createUserService({
     db,
     clock,
@@ -157,6 +167,28 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
   const sessionDetail = createSessionDetailService({ db, sessions, scores, cache: rt.cache });
   const aiUsage = createAiUsageService({ db, clock, prices: rt.config.ai.prices });
   const deadLetters = createDeadLetterService({ db, queue: rt.queue, clock, audit });
+  const ingest = createIngestService({ db, clock, registry: createIngestRegistry({ clock }) });
+  const churn = createChurnService({ db, clock, events, logger: rt.logger, settings: rt.config.churn });
+  const customers = createCustomerService({ db, clock, listTotals });
+  // The companion's learning side; `companion.mastery` is the service the engagement side reads.
+  const companion = createCompanionLearning({
+    db,
+    clock,
+    queue: rt.queue,
+    ai: rt.ai,
+    logger: rt.logger,
+    sessions,
+    // The engagement side hears about learning (bound below, once it exists).
+    hooks: {
+      transcriptAnalysed: async (e) => {
+        await engagementRef?.goals.refreshProgress(e.studentId);
+      },
+      practiceSubmitted: async (e) => {
+        await engagementRef?.goals.refreshProgress(e.studentId);
+        await engagementRef?.routing.analyze({ studentId: e.studentId, userId: null, useModel: false });
+      },
+    },
+  });
   const engagement = createEngagementServices({
     db,
     clock,
@@ -164,9 +196,9 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     queue: rt.queue,
     events,
     logger: rt.logger,
-    // MERGE: wire the companion mastery service here (modules/companion/index.ts), e.g. `mastery: masteryReaderOf(companion)`.
-    mastery: overrides.masteryReader ?? EMPTY_MASTERY_READER,
-    sessions: studentRecords,
+    mastery: overrides.masteryReader ?? masteryReaderOf(companion),
+    // The chat searches uploaded transcripts too (their text is the companion's, not a session's).
+    sessions: withUploadedTranscripts(studentRecords, companion),
     accounts: {
       userIdsForStudent: (id) => users.userIdsForStudent(id),
       userIdsForTutor: (id) => users.userIdsForTutor(id),
@@ -230,7 +262,11 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     cache: rt.cache,
     logger: rt.logger,
     listTotals,
-    readers: { ...createMainReaders({ db, quality: qualitySignals }), ...createForecastAlertReaders(db) },
+    readers: {
+      ...createMainReaders({ db, quality: qualitySignals }),
+      ...createForecastAlertReaders(db),
+      ...createCustomerAlertReaders(db),
+    },
     mail: {
       adminEmail: rt.config.adminEmail,
       mailFrom: rt.config.mailFrom,
@@ -260,6 +296,10 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     forecasts,
     qualitySignals,
     operations,
+    ingest,
+    churn,
+    customers,
+    companion,
   };
 }
 

@@ -20,9 +20,8 @@ import {
   preloadMoveClassifier,
   ROLLING_MEAN_POLICY,
 } from './modules/quality/index';
-// eslint-disable-next-line boundaries/dependencies -- until modules/companion/index.ts re-exports engagement.ts
-import { createEngagementJobs } from './modules/companion/engagement';
-import { createAlertJobs, createForecastJobs } from './modules/operations/index';
+import { createAlertJobs, createCustomerJobs, createForecastJobs } from './modules/operations/index';
+import { createCompanionJobs, createEngagementJobs } from './modules/companion/index';
 import { createPriorityGate } from './platform/priority';
 import type { Runtime } from './runtime';
 import type { Services } from './services';
@@ -81,6 +80,8 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
   const sessionJobs = createSessionJobs({ sessions: services.sessions, logger: rt.logger });
   const tier3Jobs = createTier3Jobs({ tier3: services.tier3 });
   const reportJobs = createReportJobs({ reports: services.reports });
+  const customerJobs = createCustomerJobs({ churn: services.churn, ingest: services.ingest });
+  const companionJobs = createCompanionJobs(services.companion);
   const engagementJobs = createEngagementJobs(services.engagement);
   const forecastJobs = createForecastJobs({ forecasts: services.forecasts });
   const alertJobs = createAlertJobs(services.operations);
@@ -110,6 +111,8 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
     logger: rt.logger,
     sessions: services.sessions,
     reports: services.reports,
+    // One stored transcript, two consumers: quality's tier 2 and the companion's analysis for the student.
+    transcriptJobs: ['quality.tier2', 'companion.session-transcript'],
   });
   await rt.queue.work(
     {
@@ -125,6 +128,16 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
         gate.background(() => services.reports.sendReport(payload.reportId, ctx)),
       ...tier3Jobs.handlers,
       ...reportJobs.handlers,
+      // Churn training and scoring are long background work: they yield to tier 1 like mail does.
+      'operations.churn-train': (payload, ctx) =>
+        gate.background(() => customerJobs.handlers['operations.churn-train']!(payload, ctx)),
+      'operations.churn-score': (payload, ctx) =>
+        gate.background(() => customerJobs.handlers['operations.churn-score']!(payload, ctx)),
+      // Transcript analysis (an LLM call, or the local analysis) yields to tier 1 like tier 2 does.
+      'companion.transcript': (payload, ctx) =>
+        gate.background(() => companionJobs.handlers['companion.transcript'](payload, ctx)),
+      'companion.session-transcript': (payload, ctx) =>
+        gate.background(() => companionJobs.handlers['companion.session-transcript'](payload, ctx)),
       // Companion jobs (chat follow-ups, suggestions, nudges) yield to tier 1 like the other background work.
       ...Object.fromEntries(
         Object.entries(engagementJobs.handlers).map(([name, handler]) => [
@@ -149,6 +162,8 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
   await forecastJobs.schedule(rt.queue);
   // Alert checks every 5 minutes, recommendation expiry every 15, effect measurement hourly.
   await alertJobs.schedule(rt.queue);
+  // Customer health: weekly retraining (Sunday), daily scoring at 03:00, changed customers every 15 minutes.
+  await customerJobs.schedule(rt.queue);
 
   const tier2Sweep = createTier2Sweep({
     db: rt.database.db,
@@ -180,6 +195,11 @@ export async function startWorkers(rt: Runtime, services: Services, opts: Worker
     await reportJobs
       .sweep(opts)
       .catch((err: unknown) => rt.logger.warn({ err, why }, 'mail sweep failed; the next one retries'));
+    await services.companion.transcripts
+      .sweep()
+      .catch((err: unknown) =>
+        rt.logger.warn({ err, why }, 'transcript sweep failed; the next start retries'),
+      );
   };
   // Redis came back without its jobs (restarted empty): everything in flight is gone, so this process (the
   // queue tells exactly one) re-enqueues all of it now rather than after the sweeper's staleness delay.

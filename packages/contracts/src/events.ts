@@ -19,6 +19,7 @@ export const EVENT_TYPES = [
   'recommendation_created',
   'recommendation_updated',
   'system.test',
+  'customer_health_updated',
 ] as const;
 export type TEventType = (typeof EVENT_TYPES)[number] | (string & {});
 

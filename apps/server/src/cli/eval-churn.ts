@@ -270,4 +270,7 @@ function main() {
   );
 }
 
-main();
+// `--database`: the same model on the seeded database and its planted churners (eval-churn-database.ts).
+if (process.argv.includes('--database'))
+  void import('./eval-churn-database').then((m) => m.runDatabaseEval(process.argv.slice(2)));
+else main();

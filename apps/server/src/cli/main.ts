@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, type Config } from '../config/env';
 import { createDatabase, type Database } from '../db/client';
 import { systemClock } from '../platform/clock';
 import { CliInputError, runForecastCommand, type ForecastCommandOptions } from './forecast-command';
+import { ImportFileError, runImport } from './import-command';
 import { runMovesCommand, type MovesCommandOptions, type MovesFormat } from './moves';
 import { createLogger } from '../platform/logger';
 import { createRuntime } from '../runtime';
@@ -138,6 +139,45 @@ export function createProgram(io: CliIo = consoleIo): Command {
         }
       });
     });
+
+  program
+    .command('import')
+    .description(
+      'Back-fill operations records from a CSV file (header row = field names): customers, support_calls, goals, …',
+    )
+    .argument('<kind>', 'what the rows are: customers | support_calls | goals (and the supply kinds)')
+    .argument('<file>', 'CSV file with a header row')
+    .option('--batch <n>', 'rows per transaction (1-1000)', parseBatch, 500)
+    .option('--max-errors <n>', 'refused rows to print (all are counted)', parseBatch, 100)
+    .option('--quiet', 'no progress bar', false)
+    .action(
+      async (kind: string, file: string, opts: { batch: number; maxErrors: number; quiet: boolean }) => {
+        let refused = 0;
+        await withDatabase(io, async (config, database) => {
+          const rt = await createRuntime(config, {
+            database: { ...database, close: async () => {} },
+            logger: createLogger({ level: 'warn' }),
+          });
+          try {
+            const started = performance.now();
+            const s = await runImport(createServices(rt).ingest, kind, file, opts, io).catch(
+              (err: unknown) => {
+                if (err instanceof ImportFileError) throw new CliInputError(err.message);
+                throw err;
+              },
+            );
+            io.out(
+              `imported ${kind} from ${file} in ${((performance.now() - started) / 1000).toFixed(1)}s: ${s.rows} rows, ` +
+                `${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.failed} refused`,
+            );
+            refused = s.failed;
+          } finally {
+            await rt.close();
+          }
+        });
+        if (refused > 0) throw new CliExit(1);
+      },
+    );
 
   program
     .command('migrate')
@@ -309,6 +349,12 @@ function parseFormat(value: string): MovesFormat {
   if (value !== 'tutorpulse' && value !== 'mathdial')
     throw new InvalidArgumentError('must be tutorpulse or mathdial');
   return value;
+}
+
+function parseBatch(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('an integer from 1 to 1000');
+  return n;
 }
 
 function parseScale(value: string): number {

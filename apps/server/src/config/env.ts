@@ -89,6 +89,9 @@ const ZEnv = z.object({
   JOB_STALLED_CHECK_MS: z.coerce.number().int().min(500).max(600_000).default(5_000),
   LIST_EXACT_COUNT_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
   LIST_COUNT_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(10),
+  CHURN_HORIZON_DAYS: z.coerce.number().int().min(7).max(365).default(60),
+  CHURN_SNAPSHOT_STEP_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  CHURN_TRAINING_WINDOW_DAYS: z.coerce.number().int().min(14).max(1_095).default(180),
   REGISTER_RATE_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(10),
   COMPANION_CHAT_MESSAGES_PER_HOUR: z.coerce.number().int().positive().max(10_000).default(30),
   COMPANION_NUDGE_INACTIVE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
@@ -204,6 +207,11 @@ export type Config = {
    * estimate, cached per list and filters for countCacheSeconds (0: not cached).
    */
   lists: { exactCountLimit: number; countCacheSeconds: number };
+  /**
+   * Churn model training: the label horizon (no completed session in this many days after a cut-off = churned),
+   * the spacing of training snapshots and how far back training cut-offs go.
+   */
+  churn: { horizonDays: number; snapshotStepDays: number; trainingWindowDays: number };
   /** Student self-registrations per client address per hour. */
   registerRateLimitPerHour: number;
   /** The study companion's chat limit and nudge settings. */
@@ -298,6 +306,11 @@ export function loadConfig(env: Env = process.env, opts: { persistSecrets?: bool
     workerHealthPort: e.WORKER_HEALTH_PORT,
     jobs: { lockMs: e.JOB_LOCK_MS, stalledCheckMs: e.JOB_STALLED_CHECK_MS },
     lists: { exactCountLimit: e.LIST_EXACT_COUNT_LIMIT, countCacheSeconds: e.LIST_COUNT_CACHE_SECONDS },
+    churn: {
+      horizonDays: e.CHURN_HORIZON_DAYS,
+      snapshotStepDays: e.CHURN_SNAPSHOT_STEP_DAYS,
+      trainingWindowDays: e.CHURN_TRAINING_WINDOW_DAYS,
+    },
     registerRateLimitPerHour: e.REGISTER_RATE_LIMIT_PER_HOUR,
     companion: {
       chatMessagesPerHour: e.COMPANION_CHAT_MESSAGES_PER_HOUR,
@@ -362,5 +375,7 @@ export function readTestEnv(env: Env = process.env) {
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     requireServices: env.REQUIRE_SERVICES === '1' || env.REQUIRE_SERVICES === 'true',
+    /** Prefix of the databases and Redis namespaces tests create (`tp_test`), e.g. one per engineer. */
+    namePrefix: /^[a-z][a-z0-9_]{0,30}$/.test(env.TEST_NAME_PREFIX ?? '') ? env.TEST_NAME_PREFIX! : 'tp_test',
   };
 }

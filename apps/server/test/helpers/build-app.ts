@@ -47,7 +47,7 @@ export async function createTestApp(
     ? { database: own, label: 'given', drop: () => own.close().catch(() => {}) }
     : await createTestDatabase();
   // Each test file its own Redis namespace (queues and events channel), dropped when it closes.
-  const redisPrefix = `tptest_${uniqueSuffix()}`;
+  const redisPrefix = `${testEnv.namePrefix === 'tp_test' ? 'tptest' : testEnv.namePrefix}_${uniqueSuffix()}`;
   const config = loadConfig(
     {
       DATA_DIR: dataDir,

@@ -16,7 +16,7 @@ export type TestDatabase = { database: Database; label: string; drop(): Promise<
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (testEnv.databaseUrl) {
     const adminUrl = new URL(testEnv.databaseUrl);
-    const name = `tp_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+    const name = `${testEnv.namePrefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
     const admin = new pg.Client({ connectionString: adminUrl.toString(), connectionTimeoutMillis: 5_000 });
     try {
       await admin.connect();

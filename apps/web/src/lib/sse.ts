@@ -31,6 +31,7 @@ export const INVALIDATIONS = {
   recommendation_created: [['recommendations'], ['operations']],
   recommendation_updated: [['recommendations'], ['operations']],
   'system.test': [['health']],
+  customer_health_updated: [['customers'], ['dashboard']],
 } as const satisfies Record<KnownEventType, readonly QueryKey[]>;
 
 export function getInvalidations(type: string): readonly QueryKey[] {

@@ -31,6 +31,12 @@ import {
   type SubjectDef,
   type TeachingStyle,
 } from './catalog';
+import {
+  applyCustomerPlan,
+  planDemoCustomers,
+  type CustomerPlan,
+  type PlantedChurner,
+} from './demo-customers';
 import { createRng, createWeightedPicker, type Rng } from './random';
 
 export const SESSIONS_PER_DAY_AT_SCALE_1 = 3000;
@@ -115,6 +121,8 @@ export type DemoDataset = {
   poorTeaching: string[];
   /** Sessions, oldest first, already ended at `now`; each call starts over from the seed. */
   generateSessions(): Generator<TWebhookPayload, SessionStats, undefined>;
+  /** The paying customers of the students, their goals and calls, and planted churners (demo-customers.ts). */
+  customers: CustomerPlan;
 };
 
 export type GroundTruth = {
@@ -127,6 +135,8 @@ export type GroundTruth = {
   behaviours: Record<Behaviour, string[]>;
   poor_teaching: string[];
   featured: { student_id: string | null; tutor_id: string | null };
+  /** Operations: customers and the churners planted with a known cause (demo-customers.ts). */
+  customers: { count: number; goals: number; support_calls: number; planted_churners: PlantedChurner[] };
   definitions: Record<string, string>;
   counts: {
     subjects: number;
@@ -231,6 +241,14 @@ export function generateDemoDataset(options: GenerateOptions): DemoDataset {
   >;
   for (const t of tutors) if (t.behaviour) behaviours[t.behaviour].push(t.id);
   const poorTeaching = tutors.filter((t) => t.isPoorTeacher).map((t) => t.id);
+  const customers = planDemoCustomers({
+    seed,
+    students: students.map(toStudentRow),
+    tutors: tutors.map(toTutorRow),
+    behaviours,
+    windowStart,
+    now,
+  });
 
   return {
     seed,
@@ -243,7 +261,13 @@ export function generateDemoDataset(options: GenerateOptions): DemoDataset {
     students: students.map(toStudentRow),
     behaviours,
     poorTeaching,
-    generateSessions: () => simulateSessions({ seed, scale, days, now, windowStart, tutors, students }),
+    // The churners' causes are planted into the stream (operations' ground truth).
+    generateSessions: () =>
+      applyCustomerPlan(
+        customers,
+        simulateSessions({ seed, scale, days, now, windowStart, tutors, students }),
+      ),
+    customers,
   };
 }
 
@@ -269,6 +293,12 @@ export function buildGroundTruth(dataset: DemoDataset, stats: SessionStats, gene
     behaviours: dataset.behaviours,
     poor_teaching: dataset.poorTeaching,
     featured: { student_id: stats.featuredStudentId, tutor_id: stats.featuredTutorId },
+    customers: {
+      count: dataset.customers.customers.length,
+      goals: dataset.customers.goals.length,
+      support_calls: dataset.customers.supportCalls.length,
+      planted_churners: dataset.customers.churners,
+    },
     definitions: {
       chronic_no_show:
         'tutor never joins on 12-20% of sessions (other tutors: 0.1-0.6%, planted excellent: 0%)',
@@ -284,6 +314,8 @@ export function buildGroundTruth(dataset: DemoDataset, stats: SessionStats, gene
         'punctual (joins 0-6 min early), never ends early, never no-shows or reschedules, student ratings ≈4.8',
       poor_teaching: 'transcripts mostly give answers away or are curt (others: 85% guiding)',
       time_zone: 'session hours follow US Eastern time at a fixed UTC-05:00',
+      planted_churners:
+        '6 % of customers stop (no session after churn_at) with one cause planted before it: poor_first_session (a first session rated 1 in the 30 days before), tutor_no_shows (2-3 in the 30 days before), tutor_switching (sessions rotate among other tutors for 45 days), support_call_spike (4-6 calls in the 14 days before), falling_frequency (sessions thin out over 42 days)',
     },
     counts: {
       subjects: dataset.subjects.length,

@@ -71,6 +71,8 @@ export async function processSeeded(
           bar?.update(done);
         },
         tier2: Boolean(rt.config.redisUrl),
+        // Seeded transcripts are analysed for their students too, by the workers.
+        transcriptJobs: ['quality.tier2', 'companion.session-transcript'],
       },
     );
   } finally {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createDemoAccounts } from './demo-accounts';
 import { seedOperationsSupply, type SupplySeedResult } from './operations-supply';
 import { buildGroundTruth, generateDemoDataset } from './generate';
+import { writeDemoCustomers } from './operations-customers';
 import { writeDataset, writeGroundTruth, type InsertedCounts } from './write';
 
 export type SeedDemoOptions = {
@@ -52,6 +53,8 @@ export async function seedDemo(opts: SeedDemoOptions): Promise<SeedDemoResult> {
     days: opts.days ?? 90,
   });
   const { inserted, stats } = await writeDataset({ db: opts.db, dataset, quiet: opts.quiet });
+  // Operations: the students' paying customers, goals and support calls (churners planted in the sessions).
+  await writeDemoCustomers(opts.db, dataset.customers, opts.now);
   const truth = buildGroundTruth(dataset, stats, (opts.clock ?? systemClock).now());
   const supply = await seedOperationsSupply({
     db: opts.db,

@@ -3,6 +3,8 @@ export * from './identity';
 export * from './marketplace';
 export * from './platform';
 export * from './quality';
+export * from './operations-customers';
+export * from './companion';
 export * from './companion-engagement';
 export * from './operations-supply';
 export * from './operations-alerts';

@@ -1,7 +1,17 @@
 /**
- * The operations module's public API. So far its two pure libraries, the forecasting engine and the churn
- * model, used by the CLI (forecast, eval:forecast, eval:churn); its services and routes join as they are built.
+ * The operations module's public API: its two pure libraries, the forecasting engine and the churn model, used by
+ * the CLI (forecast, eval:forecast, eval:churn); ingestion (webhook, REST batch, CSV import); customers, churn
+ * in production, their routes and jobs.
  */
+export { createChurnService, type ChurnService } from './customers/churn.service';
+export { listLiveCustomerIds, loadCustomerHistories } from './customers/customer-history';
+export { createCustomerJobs, CHURN_SCHEDULES } from './customers/customers.jobs';
+export { customersRoutes } from './customers/customers.routes';
+export { createCustomerService, type CustomerService } from './customers/customers.service';
+export type { IngestHandler, IngestResult } from './ingest/handler';
+export { operationsIngestRoutes } from './ingest/ingest.routes';
+export { createIngestService, type IngestService } from './ingest/ingest.service';
+export { createIngestRegistry } from './ingest/registry';
 export { explainChurnScore } from './churn/explain';
 export {
   CHURN_FEATURES,
@@ -58,6 +68,7 @@ export {
 } from './supply/forecasts.service';
 export { forecastsRoutes } from './supply/forecasts.routes';
 export { createForecastAlertReaders } from './supply/forecast-readers';
+export { createCustomerAlertReaders } from './customers/customer-readers';
 // Alerts, recommendations and the dashboard metrics (alerts/): the composition root builds them with
 // createOperationsAlerts and plugs readers of other capabilities in through AlertReaders.
 export { createOperationsAlerts, type OperationsAlerts } from './alerts/alerts.module';

@@ -5,6 +5,7 @@
  * Sessions with a transcript or summary are queued for tier 2 at low priority. Then the tutors' daily score
  * history is filled for the past `historyDays` (default 90), so their timelines cover the imported past.
  */
+import type { TranscriptJobName } from './tier1';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { AppJobs } from '../../jobs';
@@ -40,6 +41,8 @@ export async function backfillQuality(
      * the jobs (an in-process queue in a command that exits).
      */
     tier2?: boolean;
+    /** Jobs queued for each session with a transcript (default tier 2 only; see Tier1Deps.transcriptJobs). */
+    transcriptJobs?: readonly TranscriptJobName[];
   } = {},
 ): Promise<BackfillResult> {
   const { db, clock, queue } = deps;
@@ -76,12 +79,22 @@ export async function backfillQuality(
     });
     const withText = rows.filter((r) => r.transcript || r.aiSummary);
     if (withText.length && opts.tier2 !== false) {
+      const names = opts.transcriptJobs ?? ['quality.tier2'];
       await queue.addBulk(
-        withText.map((r) => ({
-          name: 'quality.tier2' as const,
-          payload: { sessionId: r.id, version: r.version },
-          opts: { jobId: tier2JobId(r.id, r.version), priority: 9 },
-        })),
+        withText.flatMap((r) =>
+          names
+            // The companion reads transcripts only, not summaries.
+            .filter((name) => name === 'quality.tier2' || r.transcript)
+            .map((name) => ({
+              name,
+              payload: { sessionId: r.id, version: r.version },
+              opts: {
+                jobId:
+                  name === 'quality.tier2' ? tier2JobId(r.id, r.version) : `${name}:${r.id}:v${r.version}`,
+                priority: 9,
+              },
+            })),
+        ),
       );
       result.tier2Queued += withText.length;
     }

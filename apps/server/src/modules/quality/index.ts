@@ -32,7 +32,8 @@ export { createTutorService } from './tutors.service';
 
 // Tutor moves: the classifier and its training/evaluation, used by the CLI (moves, train:moves, eval:moves).
 export { measureTranscript } from './analysis/local-analyzer';
-export type { ParsedTranscript } from './analysis/transcript';
+export { parseTranscript } from './analysis/transcript';
+export type { ParsedTranscript, Speaker, Turn } from './analysis/transcript';
 export { DEFAULT_MATHDIAL_PATH, readMathDialFile } from './moves/data';
 export { MOVES, readDialogueLine, readMathDialLine } from './moves/dialogue';
 export type { Dialogue, LabelledDialogue, Move } from './moves/dialogue';
@@ -64,3 +65,11 @@ export { decideAutoResolution, evaluatePatterns, evaluateSession, isPatternFlagT
 export type { PatternFlagType, WindowTally } from './rules';
 export { QUALITY_THRESHOLDS } from './thresholds';
 export type { QualityThresholds } from './thresholds';
+
+// For the operations module's customer health (churn features).
+export {
+  CUSTOMER_FINDING_TYPES,
+  findSessionFindingTypes,
+  listTutorScoreHistory,
+  type CustomerFindingType,
+} from './customer-signals';

@@ -33,7 +33,15 @@ type SessionRef = { sessionId: string; version: number };
 /** Sessions per pass, and passes running at once in one process (each holds a database connection). */
 export const TIER1_GROUP = { maxSize: 100, concurrency: 2 } as const;
 
+/** Jobs that consume a session's transcript (each queued once per session version, beside tier 2). */
+export type TranscriptJobName = 'quality.tier2' | 'companion.session-transcript';
+
 export type Tier1Deps = {
+  /**
+   * Who analyses a session's transcript: tier 2 (quality) by default; the composition root adds the
+   * companion's consumer, so one stored transcript feeds both without either module knowing the other.
+   */
+  transcriptJobs?: readonly TranscriptJobName[];
   db: Db;
   clock: Clock;
   queue: JobQueue<AppJobs>;
@@ -147,6 +155,7 @@ const refKey = (sessionId: string, version: number) => `${sessionId}:v${version}
 export function createTier1Handler(deps: Tier1Deps) {
   const { db, clock, queue, events, scores, logger } = deps;
   const thresholds = deps.thresholds ?? QUALITY_THRESHOLDS;
+  const transcriptJobs = deps.transcriptJobs ?? ['quality.tier2'];
 
   /** One pass over a group of sessions. Throws when any step fails (the caller then goes one by one). */
   async function processGroup(refs: SessionRef[]): Promise<void> {
@@ -176,11 +185,19 @@ export function createTier1Handler(deps: Tier1Deps) {
     const queueTier2 = async () => {
       if (toAnalyse.length === 0) return;
       await queue.addBulk(
-        toAnalyse.map((row) => ({
-          name: 'quality.tier2' as const,
-          payload: { sessionId: row.id, version: row.version },
-          opts: { jobId: tier2JobId(row.id, row.version), priority: tier2Priority(row.isFirstSession) },
-        })),
+        toAnalyse.flatMap((row) =>
+          transcriptJobs.map((name) => ({
+            name,
+            payload: { sessionId: row.id, version: row.version },
+            opts: {
+              jobId:
+                name === 'quality.tier2'
+                  ? tier2JobId(row.id, row.version)
+                  : `${name}:${row.id}:v${row.version}`,
+              priority: tier2Priority(row.isFirstSession),
+            },
+          })),
+        ),
       );
     };
     const queueMail = async () => {

@@ -30,4 +30,11 @@ export {
 } from './sessions.jobs';
 export { sessionsRoutes } from './sessions.routes';
 export { createSessionService, type SessionService } from './sessions.service';
+export {
+  findExistingStudentIds,
+  listStudentSessions,
+  studentsWithSessionsSince,
+  type StudentSessionRow,
+} from './student-reads';
+export { createWebhookVerifier, WebhookSignatureError, type WebhookVerifier } from './webhook-signature';
 export { createStudentRecords, type StudentRecords } from './student-records';

@@ -38,6 +38,12 @@ import { toRescheduleRecord, toSessionRecord, type SessionRecord } from './sessi
 import { DEFAULT_SESSION_WINDOW, findOutOfWindow, type SessionWindow } from './session-window';
 import { toRescheduleDto, toSessionDto } from './sessions.mapper';
 import * as repo from './sessions.repository';
+import { and, eq } from 'drizzle-orm';
+import {
+  sessions as sessionsTable,
+  students as studentsTable,
+  subjects as subjectsTable,
+} from '../../db/schema/index';
 import type { IngestOutcome, SessionRow, UpsertedSession } from './sessions.repository';
 
 /** First sessions decide whether a student stays: their tier 1 runs first. */
@@ -504,6 +510,31 @@ export function createSessionService(deps: {
     /** The full stored row, for the pipeline (tier 1/2 read every column). */
     async getSessionForProcessing(id: string): Promise<SessionRow | null> {
       return repo.findSessionById(db, id);
+    },
+
+    /** Whether the tutor has had any session with the student (who may see whose learning records). */
+    async tutorTeachesStudent(tutorId: string, studentId: string): Promise<boolean> {
+      const [row] = await db
+        .select({ id: sessionsTable.id })
+        .from(sessionsTable)
+        .where(and(eq(sessionsTable.studentId, studentId), eq(sessionsTable.tutorId, tutorId)))
+        .limit(1);
+      return !!row;
+    },
+
+    /** The subjects (id and display name), for modules that organise learning by subject. */
+    async listSubjects(): Promise<Array<{ id: string; name: string }>> {
+      return db.select({ id: subjectsTable.id, name: subjectsTable.name }).from(subjectsTable);
+    },
+
+    /** Whether a student record exists (the platform's student id). */
+    async studentExists(studentId: string): Promise<boolean> {
+      const [row] = await db
+        .select({ id: studentsTable.id })
+        .from(studentsTable)
+        .where(eq(studentsTable.id, studentId))
+        .limit(1);
+      return !!row;
     },
 
     /** A session as the API shows it, by row uuid or by the platform's `session_id`. */
