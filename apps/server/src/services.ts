@@ -98,11 +98,13 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
       if (types.some((t) => operations.invalidatesMetrics(t))) await rt.cache.invalidate(OPERATIONS_READ_TAG);
     },
   });
-  // One per process, shared by the long lists: their estimated totals are cached per list and filters.
+  // Shared by the long lists: their estimated totals are cached per list and filters in the read cache's store
+  // (Redis in scaled mode: one estimate for every API process).
   const listTotals = createListTotals({
     exactCountLimit: rt.config.lists.exactCountLimit,
     cacheSeconds: rt.config.lists.countCacheSeconds,
     now: () => clock.now().getTime(),
+    cache: rt.cache,
   });
   const sessions = createSessionService({
     db,
@@ -125,6 +127,7 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     sessions,
     interventions,
     listTotals,
+    cache: rt.cache,
   });
   const reports = createReportService({
     db,
@@ -151,9 +154,17 @@ export function createServices(rt: Runtime, overrides: ServiceOverrides = {}) {
     flags,
     logger: rt.logger,
   });
-  const tutors = createTutorService({ db, clock, scores, sessions, interventions, analytics: tier3 });
+  const tutors = createTutorService({
+    db,
+    clock,
+    scores,
+    sessions,
+    interventions,
+    analytics: tier3,
+    cache: rt.cache,
+  });
   const analytics = createAnalyticsService({ db, clock, cache: rt.cache });
-  const sessionDetail = createSessionDetailService({ db, sessions, scores });
+  const sessionDetail = createSessionDetailService({ db, sessions, scores, cache: rt.cache });
   const aiUsage = createAiUsageService({ db, clock, prices: rt.config.ai.prices });
   const deadLetters = createDeadLetterService({ db, queue: rt.queue, clock, audit });
   const ingest = createIngestService({ db, clock, registry: createIngestRegistry({ clock }) });

@@ -1,13 +1,17 @@
 /**
  * Keyset pagination of GET /api/sessions and GET /api/flags: every row exactly once while rows are inserted
  * between page fetches (before and after the cursor, and tied with it), for every sort; refused cursors are a
- * 400 naming the field; totals are exact up to LIST_EXACT_COUNT_LIMIT and flagged as estimates past it.
+ * 400 naming the field; totals are exact up to LIST_EXACT_COUNT_LIMIT and flagged as estimates past it, and
+ * estimates are kept in the read cache's store, shared by every process using it.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../src/db/bulk';
 import { flags } from '../src/db/schema/index';
+import { createMemoryCacheStore } from '../src/platform/cache/memory-store';
+import { createReadCache } from '../src/platform/cache/read-cache';
+import { createListTotals } from '../src/platform/list-paging';
 import { bearer, createTestApp, createUser, login, type Session, type TestApp } from './helpers/build-app';
 import { insertSessions, insertTutors } from './helpers/quality-fixtures';
 
@@ -391,6 +395,42 @@ describe('totals', () => {
     expect(later.total).toBeGreaterThan(first.total + 100);
     const [row] = rowsOf<{ n: number }>(await db().execute(sql`select count(*)::int as n from sessions`));
     expect(later.total).toBeGreaterThan(Number(row!.n) / 2);
+  });
+
+  it('keeps estimates (never exact counts) in the read cache, so processes sharing its store reuse one', async () => {
+    await db().execute(sql`analyze sessions`);
+    // Two API processes: each its own ListTotals and read cache, one store between them (Redis in scaled mode).
+    const store = createMemoryCacheStore({ clock: t.clock });
+    const opts = { exactCountLimit: EXACT_LIMIT, cacheSeconds: 60, now: () => t.clock.now().getTime() };
+    const a = createListTotals({ ...opts, cache: createReadCache({ store, ttlMs: 60_000 }) });
+    const b = createListTotals({ ...opts, cache: createReadCache({ store, ttlMs: 60_000 }) });
+    let queries = 0;
+    const watched = {
+      execute: (q: Parameters<ReturnType<typeof db>['execute']>[0]) => {
+        queries++;
+        return db().execute(q);
+      },
+    } as unknown as ReturnType<typeof db>;
+
+    const all = sql`select 1 from sessions`;
+    const first = await a.count(db(), 'sessions:shared-test', all);
+    expect(first.isEstimate).toBe(true);
+    expect(await b.count(watched, 'sessions:shared-test', all)).toEqual(first);
+    expect(queries).toBe(0);
+
+    const none = sql`select 1 from sessions where tutor_id = 'tut_nobody'`;
+    expect(await a.count(db(), 'sessions:none-test', none)).toEqual({ total: 0, isEstimate: false });
+    expect(await b.count(watched, 'sessions:none-test', none)).toEqual({ total: 0, isEstimate: false });
+    expect(queries).toBe(1);
+
+    // Concurrent requests for one list in a process share one count.
+    queries = 0;
+    const c = createListTotals({ ...opts, cache: createReadCache({ store, ttlMs: 60_000 }) });
+    const many = await Promise.all(
+      Array.from({ length: 10 }, () => c.count(watched, 'sessions:none2', none)),
+    );
+    expect(new Set(many.map((m) => m.total))).toEqual(new Set([0]));
+    expect(queries).toBe(1);
   });
 
   it('flags totals carry the same flag', async () => {

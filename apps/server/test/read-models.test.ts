@@ -1,15 +1,17 @@
 /**
  * Read models (issue 10): the per tutor/day rollups and daily totals equal a recomputation from the raw rows
  * after sessions arrive out of order, are replayed and corrected (moved to another day and tutor); the tutors
- * list from `tutor_summaries` equals the former per-request computation; and the cached overview changes once
- * an event says its data changed (and not before).
+ * list from `tutor_summaries` equals the former per-request computation; and the cached overview and detail
+ * views (tutor, flag, session) change once an event says their data changed (and not before).
  */
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZTutorDetail } from '@tutorpulse/contracts/quality-tutors';
 import { sessions } from '../src/db/schema/index';
 import { ROLLUP_COUNTERS } from '../src/modules/quality/rollups';
 import { QUALITY_THRESHOLDS } from '../src/modules/quality/thresholds';
 import { applyRules } from '../src/modules/quality/tier1';
+import { serializeWith } from '../src/platform/http/json-text';
 import { bearer, createTestApp, createUser, login, type Session, type TestApp } from './helpers/build-app';
 import { dailySessions, insertSessions, insertSubjects, insertTutors } from './helpers/quality-fixtures';
 
@@ -271,5 +273,81 @@ describe('the cached overview', () => {
       audience: ['coach'],
     });
     expect((await overview()).trends.sessions_7d).toBe(first + 4);
+  });
+});
+
+describe('the cached detail views (tutor, flag, session)', () => {
+  const get = (url: string) => t.app.inject({ method: 'GET', url, headers: bearer(coach) });
+  const db = () => t.rt.database.db;
+
+  it('serve the tutor detail exactly as the route schema would, from the cache until an event changes it', async () => {
+    const first = await get('/api/tutors/t-d');
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.headers['content-type']).toMatch(/^application\/json/);
+    // The cached text is what the route's serializer makes of a fresh computation.
+    expect(first.body).toBe(serializeWith(ZTutorDetail, await t.app.services.tutors.get('t-d')));
+
+    await db().execute(sql`update tutors set name = 'Dee Renamed' where id = 't-d'`);
+    // No event yet: the shared copy stands.
+    expect((await get('/api/tutors/t-d')).json().tutor.name).toBe('Dee');
+    await t.app.services.events.publish({
+      type: 'score.changed',
+      payload: { tutor_id: 't-d' },
+      audience: ['coach'],
+    });
+    expect((await get('/api/tutors/t-d')).json().tutor.name).toBe('Dee Renamed');
+    // Unknown tutors are a 404, never cached as an answer.
+    expect((await get('/api/tutors/t-nobody')).statusCode).toBe(404);
+  });
+
+  it('serve the flag detail from the cache until the flag changes through the API', async () => {
+    const [row] = rowsOf<{ id: string }>(
+      await db().execute(sql`
+        insert into flags (tutor_id, flag_type, severity, title, description, supporting_data, first_seen_at, last_seen_at)
+        values ('t-d', 'chronic_lateness', 'medium', 'Often late', 'Late in 4 of 10 sessions',
+          '{"sessions": [], "metrics": {"late_rate": 0.4}}'::jsonb, ${NOW.toISOString()}::timestamptz, ${NOW.toISOString()}::timestamptz)
+        returning id::text`),
+    );
+    const url = `/api/flags/${row!.id}`;
+    const first = await get(url);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().flag.status).toBe('open');
+
+    await db().execute(sql`update flags set title = 'Edited behind the API' where id = ${row!.id}::uuid`);
+    expect((await get(url)).json().flag.title).toBe('Often late');
+
+    const taken = await t.app.inject({
+      method: 'PATCH',
+      url,
+      headers: bearer(coach),
+      payload: { status: 'in_progress' },
+    });
+    expect(taken.statusCode, taken.body).toBe(200);
+    const after = (await get(url)).json();
+    expect(after.flag.status).toBe('in_progress');
+    expect(after.flag.title).toBe('Edited behind the API');
+  });
+
+  it('serve the session detail from the cache until a session event, by uuid and by platform id', async () => {
+    const [s] = await db()
+      .select({ id: sessions.id, sessionId: sessions.sessionId })
+      .from(sessions)
+      .where(eq(sessions.tutorId, 't-a'))
+      .limit(1);
+    const byUuid = await get(`/api/sessions/${s!.id}`);
+    expect(byUuid.statusCode, byUuid.body).toBe(200);
+    expect((await get(`/api/sessions/${s!.sessionId}`)).json().session.id).toBe(s!.id);
+
+    await db().update(sessions).set({ aiSummary: 'A new summary' }).where(eq(sessions.id, s!.id));
+    expect((await get(`/api/sessions/${s!.id}`)).json().session.ai_summary).toBe(
+      byUuid.json().session.ai_summary,
+    );
+    await t.app.services.events.publish({
+      type: 'session.processed',
+      payload: { tutor_id: 't-a' },
+      audience: ['coach'],
+    });
+    expect((await get(`/api/sessions/${s!.id}`)).json().session.ai_summary).toBe('A new summary');
+    expect((await get(`/api/sessions/${s!.sessionId}`)).json().session.ai_summary).toBe('A new summary');
   });
 });

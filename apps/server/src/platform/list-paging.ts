@@ -10,11 +10,14 @@
  *
  * Totals: `count(*)` over every matching row grows with history, so the count stops at
  * LIST_EXACT_COUNT_LIMIT rows; past that the total is the planner's estimate (never below what was counted),
- * cached per list and filters for LIST_COUNT_CACHE_SECONDS, and flagged `total_is_estimate`.
+ * cached per list and filters for LIST_COUNT_CACHE_SECONDS in the read cache (Redis in scaled mode, so every
+ * API process reuses one estimate; memory in embedded mode), and flagged `total_is_estimate`.
  */
 import { createHash } from 'node:crypto';
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
+import { createMemoryCacheStore } from './cache/memory-store';
+import { createReadCache, type ReadCache } from './cache/read-cache';
 import { AppError } from './errors';
 
 export type KeyType = 'timestamptz' | 'int' | 'uuid';
@@ -163,8 +166,6 @@ export type ListTotals = {
   count(db: DbOrTx, cacheKey: string, matching: SQLWrapper): Promise<ListTotal>;
 };
 
-const MAX_CACHED_TOTALS = 2_000;
-
 /** The defaults of LIST_EXACT_COUNT_LIMIT and LIST_COUNT_CACHE_SECONDS, for services built without config. */
 export const DEFAULT_LIST_TOTALS = (clock: { now(): Date }) => ({
   exactCountLimit: 10_000,
@@ -172,45 +173,52 @@ export const DEFAULT_LIST_TOTALS = (clock: { now(): Date }) => ({
   now: () => clock.now().getTime(),
 });
 
+/** Where estimated totals are kept: the read cache (Redis in scaled mode, shared by every API process). */
+export type TotalsCache = Pick<ReadCache, 'getOrCompute'>;
+
 export function createListTotals(opts: {
   exactCountLimit: number;
   cacheSeconds: number;
   now: () => number;
+  /** Default: a cache of this process's own (tests, services built without a runtime). */
+  cache?: TotalsCache;
 }): ListTotals {
-  // In-process: a total is a hint, and each API process refreshing its own every few seconds costs little.
-  const cache = new Map<string, { total: number; expiresAt: number }>();
+  const cache =
+    opts.cache ??
+    createReadCache({
+      store: createMemoryCacheStore({ clock: { now: () => new Date(opts.now()) }, maxEntries: 2_000 }),
+      ttlMs: opts.cacheSeconds * 1000,
+    });
 
-  function remember(key: string, total: number) {
-    if (opts.cacheSeconds <= 0) return;
-    if (cache.size >= MAX_CACHED_TOTALS) {
-      const now = opts.now();
-      for (const [k, v] of cache) if (v.expiresAt <= now) cache.delete(k);
-      // Still full: drop the oldest insertions (Map keeps insertion order).
-      for (const k of cache.keys()) {
-        if (cache.size < MAX_CACHED_TOTALS) break;
-        cache.delete(k);
-      }
-    }
-    cache.set(key, { total, expiresAt: opts.now() + opts.cacheSeconds * 1000 });
+  async function compute(db: DbOrTx, matching: SQLWrapper): Promise<ListTotal> {
+    const cap = opts.exactCountLimit;
+    const counted = await db.execute(
+      sql`select count(*)::int as n from (${matching} limit ${cap + 1}) as matching`,
+    );
+    const n = Number((counted as { rows: Array<{ n: number | string }> }).rows[0]?.n ?? 0);
+    if (n <= cap) return { total: n, isEstimate: false };
+    const explained = await db.execute(sql`explain (format json) ${matching}`);
+    return { total: Math.max(planRows(explained), n), isEstimate: true };
   }
 
   return {
     async count(db, cacheKey, matching) {
-      const cached = cache.get(cacheKey);
-      if (cached && cached.expiresAt > opts.now()) return { total: cached.total, isEstimate: true };
-      if (cached) cache.delete(cacheKey);
-
-      const cap = opts.exactCountLimit;
-      const counted = await db.execute(
-        sql`select count(*)::int as n from (${matching} limit ${cap + 1}) as matching`,
+      if (opts.cacheSeconds <= 0) return compute(db, matching);
+      // Only estimates are kept (an exact count under the limit is cheap and must not lag behind inserts);
+      // concurrent requests for the same list in a process share one count either way (single flight).
+      // Keyed by the period of the injected clock as well: every process reuses the same estimate for at most
+      // LIST_COUNT_CACHE_SECONDS, and the store's expiry only reclaims space.
+      const ttlMs = opts.cacheSeconds * 1000;
+      const period = Math.floor(opts.now() / ttlMs);
+      return cache.getOrCompute(
+        `list-total:${cacheKey}:${period}`,
+        {
+          tags: [],
+          ttlMs,
+          cacheIf: (v) => (v as ListTotal).isEstimate,
+        },
+        () => compute(db, matching),
       );
-      const n = Number((counted as { rows: Array<{ n: number | string }> }).rows[0]?.n ?? 0);
-      if (n <= cap) return { total: n, isEstimate: false };
-
-      const explained = await db.execute(sql`explain (format json) ${matching}`);
-      const estimate = Math.max(planRows(explained), n);
-      remember(cacheKey, estimate);
-      return { total: estimate, isEstimate: true };
     },
   };
 }

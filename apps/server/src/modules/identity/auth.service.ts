@@ -15,6 +15,8 @@ import type { Principal, RequestContext } from '../../platform/auth/principal';
 import { hashApiKey, type TokenService } from './tokens';
 import { toUserDto } from './users.mapper';
 
+type UserRow = typeof users.$inferSelect;
+
 export const SESSION_IDLE_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
 export const LOCKOUT = { failures: 5, windowMs: 15 * 60_000 } as const;
@@ -122,16 +124,23 @@ export function createAuthService(deps: { db: Db; clock: Clock; tokens: TokenSer
   }
 
   /** Resolves a session JWT to its principal, enforcing revocation, disabling and both timeouts. */
+  // Every signed-in request runs this lookup: prepared once (the SQL is built once, and Postgres plans it once
+  // per connection).
+  const sessionLookup = db
+    .select({ s: authSessions, u: users })
+    .from(authSessions)
+    .innerJoin(users, eq(users.id, authSessions.userId))
+    .where(eq(authSessions.id, sql.placeholder('sid')))
+    .limit(1)
+    .prepare('auth_session_lookup');
+  /** The user row each principal was authenticated with, for `currentUser` in the same request. */
+  const userOf = new WeakMap<Principal, UserRow>();
+
   async function authenticateToken(token: string, via: 'cookie' | 'bearer'): Promise<Principal | null> {
     const now = clock.now();
     const claims = await tokens.verify(token, now);
     if (!claims) return null;
-    const [row] = await db
-      .select({ s: authSessions, u: users })
-      .from(authSessions)
-      .innerJoin(users, eq(users.id, authSessions.userId))
-      .where(eq(authSessions.id, claims.sid))
-      .limit(1);
+    const [row] = await sessionLookup.execute({ sid: claims.sid });
     if (!row || row.u.id !== claims.sub) return null;
     const { s, u } = row;
     if (s.revokedAt || u.disabled || s.expiresAt <= now) return null;
@@ -139,7 +148,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; tokens: TokenSer
     if (now.getTime() - s.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
       await db.update(authSessions).set({ lastSeenAt: now }).where(eq(authSessions.id, s.id));
     }
-    return {
+    const principal: Principal = {
       kind: 'user',
       id: u.id,
       role: u.role,
@@ -149,8 +158,9 @@ export function createAuthService(deps: { db: Db; clock: Clock; tokens: TokenSer
       tutorId: u.tutorId,
       studentId: u.studentId,
     };
+    userOf.set(principal, u);
+    return principal;
   }
-
   async function authenticateApiKey(key: string): Promise<Principal | null> {
     if (!key.startsWith('tp_') || key.length > 200) return null;
     const now = clock.now();
@@ -243,6 +253,9 @@ export function createAuthService(deps: { db: Db; clock: Clock; tokens: TokenSer
 
   async function currentUser(principal: Principal): Promise<TUser | null> {
     if (principal.kind !== 'user') return null;
+    // Read at authentication, moments ago in this request; otherwise from the database.
+    const known = userOf.get(principal);
+    if (known) return toUserDto(known);
     const [u] = await db.select().from(users).where(eq(users.id, principal.id)).limit(1);
     return u ? toUserDto(u) : null;
   }

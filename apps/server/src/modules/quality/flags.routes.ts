@@ -13,6 +13,7 @@ import {
   ZUpdateFlagRequest,
 } from '@tutorpulse/contracts/quality-flags';
 import { principalOf, requestContext } from '../../platform/auth/access.plugin';
+import { sendJsonText } from '../../platform/http/json-text';
 import { access } from '../../platform/auth/principal';
 import type { FlagService } from './flags.service';
 
@@ -61,7 +62,8 @@ export function flagsRoutes(deps: { flags: FlagService }) {
         },
         config: { access: QUALITY_READ },
       },
-      (req) => flags.get(req.params.id),
+      // Shared by every reader: JSON text from the read cache, sent as it is.
+      async (req, reply) => sendJsonText(reply, await flags.getJson(req.params.id)),
     );
 
     app.post(

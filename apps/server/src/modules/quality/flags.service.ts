@@ -17,6 +17,7 @@ import {
   instantOf,
   type TDismissFlagRequest,
   type TFlagDetail,
+  ZFlagDetail,
   type TFlagPage,
   type TFlagsQuery,
   type TResolveFlagRequest,
@@ -24,8 +25,9 @@ import {
   type TUpdateFlagRequest,
 } from '@tutorpulse/contracts/quality-flags';
 import type { Db, DbOrTx } from '../../db/client';
-import { flagActiveRank, flagEvents, flags, flagSeverityRank } from '../../db/schema/index';
+import { flagActiveRank, flagEvents, flags, flagSeverityRank, tutors } from '../../db/schema/index';
 import type { Clock } from '../../platform/clock';
+import type { ReadCache } from '../../platform/cache/read-cache';
 import { AppError } from '../../platform/errors';
 import {
   createListTotals,
@@ -45,6 +47,7 @@ import { actorOf, type Principal, type RequestContext } from '../../platform/aut
 import { loadTutorNames, QUALITY_AUDIENCE, toFlagDto, type FlagRow } from './flags.core';
 import { EMPTY_COUNTS, loadWindowCounts } from './metrics';
 import { decideAutoResolution, isPatternFlagType, PATTERN_FLAG_TYPES } from './rules';
+import { createSharedViews } from './shared-views';
 import { QUALITY_THRESHOLDS, type QualityThresholds } from './thresholds';
 import {
   insertIntervention,
@@ -140,8 +143,11 @@ export function createFlagService(deps: {
   thresholds?: QualityThresholds;
   /** Totals of the inbox (config: LIST_EXACT_COUNT_LIMIT / LIST_COUNT_CACHE_SECONDS). */
   listTotals?: ListTotals;
+  /** Keeps the flag detail serialized and shared (see shared-views.ts); without it every call computes. */
+  cache?: ReadCache;
 }) {
   const { db, clock, audit, events } = deps;
+  const sharedView = createSharedViews(deps.cache);
   const thresholds = deps.thresholds ?? QUALITY_THRESHOLDS;
   const listTotals = deps.listTotals ?? createListTotals(DEFAULT_LIST_TOTALS(clock));
 
@@ -278,7 +284,7 @@ export function createFlagService(deps: {
     return { flag: result.flag, intervention: result.intervention };
   }
 
-  return {
+  const service = {
     /** The inbox. `viewerId` resolves `assigned_to=me`. */
     async list(q: TFlagsQuery, viewerId: string | null): Promise<TFlagPage> {
       const where: SQL[] = [];
@@ -335,10 +341,15 @@ export function createFlagService(deps: {
     },
 
     async get(id: string): Promise<TFlagDetail> {
-      const [row] = await db.select().from(flags).where(eq(flags.id, id)).limit(1);
-      if (!row) throw notFound();
-      const names = await loadTutorNames(db, [row.tutorId]);
-      const name = names.get(row.tutorId) ?? null;
+      // The flag with its tutor's name in one read, then everything else about it at once.
+      const [found] = await db
+        .select({ row: flags, name: tutors.name })
+        .from(flags)
+        .leftJoin(tutors, eq(tutors.id, flags.tutorId))
+        .where(eq(flags.id, id))
+        .limit(1);
+      if (!found) throw notFound();
+      const { row, name } = found;
       const sessionIds = [
         ...new Set([...(row.supportingData.sessions ?? []), ...(row.sessionId ? [row.sessionId] : [])]),
       ];
@@ -361,6 +372,11 @@ export function createFlagService(deps: {
         interventions,
         history: history.map(toEventDto),
       };
+    },
+
+    /** The flag detail as JSON text, shared by every reader until an event changes it (see `get`). */
+    getJson(id: string): Promise<string> {
+      return sharedView(`flag:${id}`, ZFlagDetail, () => service.get(id));
     },
 
     async resolve(
@@ -613,6 +629,7 @@ export function createFlagService(deps: {
       return withName(result.flag);
     },
   };
+  return service;
 }
 
 function duplicateOpen(openFlagId: string | null) {

@@ -269,6 +269,14 @@ export function createScoreService(deps: { db: Db; clock: Clock; events: EventSe
       }
       await db.transaction((tx) => refreshDayTotals(tx, [day], now));
     }
+    // Past days' scores changed under every cached view that shows them (tutor detail, "score a week ago").
+    if (written > 0) {
+      await events.publish({
+        type: 'score.changed',
+        payload: { tutor_id: null, history_backfilled_days: opts.days, rows: written },
+        audience: QUALITY_AUDIENCE,
+      });
+    }
     return written;
   }
 

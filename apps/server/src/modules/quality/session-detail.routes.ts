@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ZApiError } from '@tutorpulse/contracts/common';
 import { ZSessionDetail, ZSessionDetailParams } from '@tutorpulse/contracts/quality-tutors';
 import { access } from '../../platform/auth/principal';
+import { sendJsonText } from '../../platform/http/json-text';
 import type { SessionDetailService } from './session-detail.service';
 
 const READ = access.roles('admin', 'coach', 'viewer');
@@ -27,7 +28,8 @@ export function sessionDetailRoutes(deps: { sessionDetail: SessionDetailService 
         },
         config: { access: READ },
       },
-      (req) => sessionDetail.get(req.params.id),
+      // Shared by every reader: JSON text from the read cache, sent as it is.
+      async (req, reply) => sendJsonText(reply, await sessionDetail.getJson(req.params.id)),
     );
   };
 }

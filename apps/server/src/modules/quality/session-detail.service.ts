@@ -5,12 +5,14 @@
  */
 import { and, asc, eq, or, sql } from 'drizzle-orm';
 import type { TReschedule, TSession, TTutorScore } from '@tutorpulse/contracts/quality';
-import type { TSessionDetail } from '@tutorpulse/contracts/quality-tutors';
+import { ZSessionDetail, type TSessionDetail } from '@tutorpulse/contracts/quality-tutors';
 import type { Db } from '../../db/client';
 import { flags, reschedules, sessionAnalyses, sessionFindings } from '../../db/schema/index';
+import type { ReadCache } from '../../platform/cache/read-cache';
 import { AppError } from '../../platform/errors';
 import { toFlagDto } from './flags.core';
 import { SEVERITY_RANK } from './rules';
+import { createSharedViews } from './shared-views';
 import { analysisToDto } from './tier2';
 
 export type SessionDetailSessionsPort = { getSessionDto(idOrPlatformId: string): Promise<TSession | null> };
@@ -23,8 +25,11 @@ export function createSessionDetailService(deps: {
   db: Db;
   sessions: SessionDetailSessionsPort;
   scores: SessionDetailScoresPort;
+  /** Keeps the session detail serialized and shared (see shared-views.ts); without it every call computes. */
+  cache?: ReadCache;
 }) {
   const { db, sessions, scores } = deps;
+  const sharedView = createSharedViews(deps.cache);
 
   /**
    * The session's reschedule. A thin local read of the sessions module's `reschedules` table until its service
@@ -45,7 +50,7 @@ export function createSessionDetailService(deps: {
     };
   }
 
-  return {
+  const service = {
     async get(idOrPlatformId: string): Promise<TSessionDetail> {
       const session = await sessions.getSessionDto(idOrPlatformId);
       if (!session) throw sessionNotFound();
@@ -93,7 +98,13 @@ export function createSessionDetailService(deps: {
         reschedule,
       };
     },
+
+    /** The session detail as JSON text, shared by every reader until an event changes it (see `get`). */
+    getJson(idOrPlatformId: string): Promise<string> {
+      return sharedView(`session:${idOrPlatformId}`, ZSessionDetail, () => service.get(idOrPlatformId));
+    },
   };
+  return service;
 }
 
 export type SessionDetailService = ReturnType<typeof createSessionDetailService>;

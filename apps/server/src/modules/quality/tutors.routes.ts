@@ -14,6 +14,7 @@ import {
   ZTutorsQuery,
 } from '@tutorpulse/contracts/quality-tutors';
 import { access } from '../../platform/auth/principal';
+import { sendJsonText } from '../../platform/http/json-text';
 import type { TutorService } from './tutors.service';
 
 /** Staff read the quality module (viewers included). */
@@ -60,7 +61,8 @@ export function tutorsRoutes(deps: { tutors: TutorService }) {
         },
         config: { access: READ },
       },
-      (req) => tutors.get(req.params.id),
+      // Shared by every reader: JSON text from the read cache, sent as it is.
+      async (req, reply) => sendJsonText(reply, await tutors.getJson(req.params.id)),
     );
 
     app.get(
@@ -74,7 +76,7 @@ export function tutorsRoutes(deps: { tutors: TutorService }) {
         },
         config: { access: READ },
       },
-      (req) => tutors.score(req.params.id),
+      async (req, reply) => sendJsonText(reply, await tutors.scoreJson(req.params.id)),
     );
 
     app.get(
@@ -108,7 +110,7 @@ export function tutorsRoutes(deps: { tutors: TutorService }) {
         },
         config: { access: READ },
       },
-      (req) => tutors.history(req.params.id, req.query),
+      async (req, reply) => sendJsonText(reply, await tutors.historyJson(req.params.id, req.query)),
     );
   };
 }

@@ -2,7 +2,7 @@
 import type { TReschedule, TSession } from '@tutorpulse/contracts/quality';
 import type { TWebhookAccepted } from '@tutorpulse/contracts/sessions';
 import type { reschedules } from '../../db/schema/index';
-import type { SessionRow } from './sessions.repository';
+import type { SessionDtoRow } from './sessions.repository';
 
 export type RescheduleRow = typeof reschedules.$inferSelect;
 
@@ -12,7 +12,7 @@ export const ESTIMATED_PROCESSING_TIME = '60 seconds';
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function toSessionDto(
-  row: SessionRow,
+  row: SessionDtoRow,
   names: { tutorName: string | null; studentName: string | null },
 ): TSession {
   return {
@@ -45,7 +45,7 @@ export function toSessionDto(
     video_url: row.videoUrl,
     transcript_url: row.transcriptUrl,
     ai_summary: row.aiSummary,
-    has_transcript: row.transcript !== null && row.transcript.length > 0,
+    has_transcript: row.hasTranscript,
     processing_status: row.processingStatus,
     version: row.version,
     received_at: row.receivedAt.toISOString(),

@@ -26,7 +26,20 @@ import { reschedules, sessions, students, tutors, webhookDeliveries } from '../.
 import type { RescheduleRecord, SessionRecord } from './session-mapping';
 
 export type SessionRow = typeof sessions.$inferSelect;
-export type SessionWithNames = { session: SessionRow; tutorName: string | null; studentName: string | null };
+/**
+ * What the API shows of a session: the columns ZSession has, without the transcript (often kilobytes, stored
+ * out of line), of which only its presence is read, nor the pipeline's bookkeeping (content hash, attempts,
+ * last error, row times). Lists and details select this, so a page reads and maps only what it sends.
+ */
+export type SessionDtoRow = Omit<
+  SessionRow,
+  'transcript' | 'contentHash' | 'processingAttempts' | 'lastError' | 'unqueuedAt' | 'createdAt' | 'updatedAt'
+> & { hasTranscript: boolean };
+export type SessionWithNames = {
+  session: SessionDtoRow;
+  tutorName: string | null;
+  studentName: string | null;
+};
 export type IngestOutcome = 'created' | 'updated' | 'unchanged';
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 
@@ -212,9 +225,25 @@ export async function deleteReschedules(db: DbOrTx, sessionRowIds: string[]): Pr
 // ---------------------------------------------------------------------------------------------------------
 // Reads
 
+const {
+  transcript: transcriptColumn,
+  contentHash: _contentHash,
+  processingAttempts: _processingAttempts,
+  lastError: _lastError,
+  unqueuedAt: _unqueuedAt,
+  createdAt: _createdAt,
+  updatedAt: _updatedAt,
+  ...dtoColumns
+} = getTableColumns(sessions);
+/** The columns of a SessionDtoRow: `octet_length` of a stored-out-of-line text is read without fetching it. */
+const SESSION_DTO_COLUMNS = {
+  ...dtoColumns,
+  hasTranscript: sql<boolean>`coalesce(octet_length(${transcriptColumn}), 0) > 0`.mapWith(Boolean),
+};
+
 function selectWithNames(db: DbOrTx) {
   return db
-    .select({ session: sessions, tutorName: tutors.name, studentName: students.name })
+    .select({ session: SESSION_DTO_COLUMNS, tutorName: tutors.name, studentName: students.name })
     .from(sessions)
     .leftJoin(tutors, eq(tutors.id, sessions.tutorId))
     .leftJoin(students, eq(students.id, sessions.studentId));
@@ -312,7 +341,7 @@ export async function listSessions(
   const cond = and(filterConditions(f), page.after ? keysetAfter(sort, page.after) : undefined);
   return db
     .select({
-      session: sessions,
+      session: SESSION_DTO_COLUMNS,
       tutorName: tutors.name,
       studentName: students.name,
       sortKey: keysetKeyText(sort),

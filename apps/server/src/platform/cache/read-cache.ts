@@ -20,11 +20,18 @@ export type GetOrComputeOptions = {
   tags: readonly string[];
   /** Overrides the cache's default time to live. */
   ttlMs?: number;
+  /** Whether a computed value is worth storing (default: always); single flight applies either way. */
+  cacheIf?: (value: unknown) => boolean;
 };
 
 export type ReadCache = {
   readonly kind: CacheStore['kind'] | 'off';
   getOrCompute<T>(key: string, opts: GetOrComputeOptions, compute: () => Promise<T>): Promise<T>;
+  /**
+   * The same for a value that is already text (a serialized response): stored and returned as is, so a hit
+   * costs no parse and no serialization.
+   */
+  getOrComputeText(key: string, opts: GetOrComputeOptions, compute: () => Promise<string>): Promise<string>;
   /** Invalidates every value depending on any of the tags (in every process sharing the store). */
   invalidate(...tags: string[]): Promise<void>;
   stats(): ReadCacheStats;
@@ -69,7 +76,17 @@ export function createReadCache(opts: {
     }
   }
 
-  async function load<T>(k: string, ttl: number, compute: () => Promise<T>): Promise<T> {
+  type Codec<T> = { encode(value: T): string; decode(text: string): T };
+  const JSON_CODEC: Codec<unknown> = { encode: (v) => JSON.stringify(v), decode: (t) => JSON.parse(t) };
+  const TEXT_CODEC: Codec<string> = { encode: (v) => v, decode: (t) => t };
+
+  async function load<T>(
+    k: string,
+    ttl: number,
+    compute: () => Promise<T>,
+    cacheIf: ((value: unknown) => boolean) | undefined,
+    codec: Codec<T>,
+  ): Promise<T> {
     if (ttl > 0) {
       let cached: string | null = null;
       try {
@@ -80,15 +97,15 @@ export function createReadCache(opts: {
       }
       if (cached !== null) {
         stats.hits++;
-        return JSON.parse(cached) as T;
+        return codec.decode(cached);
       }
     }
     stats.misses++;
     stats.computes++;
     const value = await compute();
-    if (ttl > 0) {
+    if (ttl > 0 && (cacheIf === undefined || cacheIf(value))) {
       try {
-        await store.set(k, JSON.stringify(value), ttl);
+        await store.set(k, codec.encode(value), ttl);
       } catch (err) {
         storeFailed(err, 'set');
       }
@@ -96,23 +113,38 @@ export function createReadCache(opts: {
     return value;
   }
 
+  async function get<T>(
+    key: string,
+    o: GetOrComputeOptions,
+    compute: () => Promise<T>,
+    codec: Codec<T>,
+  ): Promise<T> {
+    const k = await fullKey(key, o.tags);
+    if (k === null) {
+      stats.computes++;
+      return compute();
+    }
+    // One flight per key and codec (a text and a JSON value never share a computation).
+    const flightKey = codec === (TEXT_CODEC as unknown) ? `text:${k}` : k;
+    const running = inflight.get(flightKey);
+    if (running) {
+      stats.hits++;
+      return running as Promise<T>;
+    }
+    const p = load(k, o.ttlMs ?? ttlMs, compute, o.cacheIf, codec).finally(() => inflight.delete(flightKey));
+    inflight.set(flightKey, p);
+    return p;
+  }
+
   return {
     kind: ttlMs > 0 ? store.kind : 'off',
 
-    async getOrCompute<T>(key: string, o: GetOrComputeOptions, compute: () => Promise<T>): Promise<T> {
-      const k = await fullKey(key, o.tags);
-      if (k === null) {
-        stats.computes++;
-        return compute();
-      }
-      const running = inflight.get(k);
-      if (running) {
-        stats.hits++;
-        return running as Promise<T>;
-      }
-      const p = load(k, o.ttlMs ?? ttlMs, compute).finally(() => inflight.delete(k));
-      inflight.set(k, p);
-      return p;
+    getOrCompute<T>(key: string, o: GetOrComputeOptions, compute: () => Promise<T>): Promise<T> {
+      return get(key, o, compute, JSON_CODEC as Codec<T>);
+    },
+
+    getOrComputeText(key: string, o: GetOrComputeOptions, compute: () => Promise<string>): Promise<string> {
+      return get(key, o, compute, TEXT_CODEC);
     },
 
     async invalidate(...tags: string[]) {

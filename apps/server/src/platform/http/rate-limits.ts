@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from
 import fastifyRateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
+import { coalescingRedisStore } from './coalescing-rate-store';
 import { redisRetryStrategy, watchRedis, type DependencyHandle } from '../dependency-monitor';
 
 declare module 'fastify' {
@@ -74,7 +75,10 @@ export const rateLimits = fp(
       max: (_req, key) => (key.startsWith('key:') ? opts.perApiKeyPerMinute : opts.perUserPerMinute),
       allowList: (req) => !req.url.startsWith('/api/'),
       errorResponseBuilder: errorBody,
-      ...(redis ? { redis, nameSpace: `${opts.redisPrefix}:rate:`, skipOnError: true } : {}),
+      // Scaled mode: counters in Redis, concurrent requests of one key counted in one round trip.
+      ...(redis
+        ? { store: coalescingRedisStore(redis, `${opts.redisPrefix}:rate:`), skipOnError: true }
+        : {}),
     });
 
     const webhookLimiters = new Map<string, preHandlerAsyncHookHandler>();

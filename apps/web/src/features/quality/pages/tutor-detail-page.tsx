@@ -96,7 +96,7 @@ export function TutorDetailPage() {
         </div>
         <TutorInterventionsList interventions={tutor.data.interventions} />
         <div className="grid gap-4 2xl:grid-cols-2">
-          <TutorSessionsTable sessions={tutor.data.recent_sessions} />
+          <TutorSessionsTable tutorId={profile.tutor_id} />
           <TutorReschedules tutorId={profile.tutor_id} />
         </div>
       </div>
