@@ -123,6 +123,9 @@ const TRANSIENT_MAX_DELAY_MS = 30_000;
 /** Written once per Redis lifetime: its disappearance (or a new value) means Redis lost its data. */
 const SENTINEL_KEY = 'tutorpulse:epoch';
 
+/** How long close() lets a worker finish its in-flight jobs before cutting its connection. */
+const CLOSE_GRACE_MS = 10_000;
+
 export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOptions<R>): JobQueue<R> {
   const { registry, redisUrl } = opts;
   const queueName = opts.queueName ?? 'tutorpulse';
@@ -644,11 +647,32 @@ export function createBullmqQueue<R extends JobRegistry>(opts: BullmqQueueOption
       closing ??= (async () => {
         clearInterval(scheduleCheck);
         readyListeners.clear();
-        // Workers first: their close() waits for in-flight jobs, which still need the connections.
+        // Workers first: their close() waits for in-flight jobs, which still need the connections. A worker
+        // caught mid-reconnect (Redis just came back empty) can wait on its blocking connection for ever: after
+        // CLOSE_GRACE_MS its connection is cut and it is closed by force (its job, if any, is re-run elsewhere
+        // after the stalled check), so a stopping process always ends.
         await Promise.all(
-          workers.map(({ worker }) =>
-            worker.close().catch((err: unknown) => logger.error({ err }, 'closing job worker failed')),
-          ),
+          workers.map(async ({ worker, connection }) => {
+            const graceful = worker
+              .close()
+              .catch((err: unknown) => logger.error({ err }, 'closing job worker failed'));
+            let timer: NodeJS.Timeout | undefined;
+            const expired = new Promise<'expired'>((resolve) => {
+              timer = setTimeout(() => resolve('expired'), CLOSE_GRACE_MS);
+            });
+            const outcome = await Promise.race([graceful.then(() => 'closed' as const), expired]);
+            clearTimeout(timer);
+            if (outcome === 'closed') return;
+            logger.warn(
+              { queue: worker.name, graceMs: CLOSE_GRACE_MS },
+              'job worker did not close in time; closing it by force',
+            );
+            connection.disconnect();
+            await Promise.race([
+              worker.close(true).catch(() => undefined),
+              new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+            ]);
+          }),
         );
         await Promise.all(
           allQueues.map((queue) =>

@@ -13,12 +13,15 @@ const fake = (eventType: string, kind: string): IngestHandler<{ id: string }, un
 });
 
 describe('ingest registry', () => {
-  it('dispatches the customer side by event type and by kind', () => {
+  it('dispatches the customer and supply sides by event type and by kind', () => {
     const r = createIngestRegistry({ clock: createManualClock('2026-11-20T00:00:00Z') });
     expect(r.byEventType('customer.upserted')?.kind).toBe('customers');
     expect(r.byEventType('support_call.created')?.kind).toBe('support_calls');
     expect(r.byKind('goals')?.eventType).toBe('goal.upserted');
-    expect(r.byKind('bookings')).toBeUndefined();
+    expect(r.byEventType('tutor.availability_updated')?.kind).toBe('availability');
+    expect(r.byEventType('session.booked')?.kind).toBe('bookings');
+    expect(r.byEventType('session.cancelled')?.kind).toBe('booking_cancellations');
+    expect(r.byEventType('session.completed')).toBeUndefined();
   });
 
   it('takes another handler as one more entry, and refuses two for one type or kind', () => {
